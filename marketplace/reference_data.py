@@ -1,0 +1,116 @@
+"""Reference data loaded by migration and by `load_reference_data`: divisions and trades."""
+
+import csv
+from pathlib import Path
+
+DIVISIONS_CSV = Path(__file__).resolve().parent / "data" / "linqing_divisions.csv"
+
+# code, zh, en, requires certificate, certificate zh, certificate en, pricing unit, content
+CATEGORIES = [
+    (
+        "maternity_nurse",
+        "月嫂",
+        "Maternity nurse",
+        True,
+        "母婴护理员证",
+        "Maternity nurse certificate",
+        "day",
+        "产妇及新生儿生活护理、月子餐制作、新生儿洗浴抚触、产后恢复指导。",
+    ),
+    (
+        "infant_carer",
+        "育婴员",
+        "Infant carer",
+        True,
+        "育婴员证",
+        "Infant carer certificate",
+        "month",
+        "婴幼儿生活照料、日常保健、早期教育与安全看护。",
+    ),
+    (
+        "elderly_carer",
+        "养老护理员",
+        "Elderly carer",
+        True,
+        "养老护理员证",
+        "Elderly carer certificate",
+        "month",
+        "老人生活照料、协助用药、康复陪护、安全看护与心理慰藉。",
+    ),
+    (
+        "housekeeper",
+        "家政服务员",
+        "Home-service worker (cleaning)",
+        True,
+        "家政服务员证",
+        "Home-service worker certificate",
+        "hour",
+        "居室清洁、衣物洗涤整理、家庭餐制作等家务服务。",
+    ),
+    (
+        "organiser",
+        "整理收纳师",
+        "Home organiser",
+        True,
+        "整理收纳师证",
+        "Home organiser certificate",
+        "hour",
+        "衣橱、厨房、儿童房等空间的整理、分类与收纳规划。",
+    ),
+    (
+        "nutritionist",
+        "公共营养师",
+        "Public nutritionist (cooking)",
+        True,
+        "公共营养师证",
+        "Public nutritionist certificate",
+        "hour",
+        "家庭膳食营养评估、食谱制定与营养餐制作。",
+    ),
+    (
+        "hourly_cleaning",
+        "钟点工",
+        "Hourly cleaning",
+        False,
+        "",
+        "",
+        "hour",
+        "按小时提供的日常保洁服务。",
+    ),
+]
+
+
+def read_divisions(path: Path = DIVISIONS_CSV) -> list[dict]:
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def load(division_model, category_model) -> tuple[int, int]:
+    """Create or update divisions and categories; returns how many of each exist afterwards."""
+    for row in read_divisions():
+        division_model.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "name_zh": row["name_zh"],
+                "name_en": row["name_en"],
+                "kind": row["kind"],
+                "latitude": float(row["lat"]),
+                "longitude": float(row["lng"]),
+                "accuracy": row["accuracy"],
+            },
+        )
+    for order, (code, zh, en, required, cert_zh, cert_en, unit, content) in enumerate(CATEGORIES):
+        category_model.objects.update_or_create(
+            code=code,
+            defaults={
+                "name_zh": zh,
+                "name_en": en,
+                "requires_certificate": required,
+                "certificate_name_zh": cert_zh,
+                "certificate_name_en": cert_en,
+                "pricing_unit": unit,
+                "service_content_zh": content,
+                "sort_order": order,
+            },
+        )
+    return division_model.objects.count(), category_model.objects.count()

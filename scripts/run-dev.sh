@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Start Meijia on http://127.0.0.1:8000 with migrations and demo data applied, served by daphne,
+# with the periodic worker (offer expiry, auto-confirm, ...) running beside it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-backend.settings.local}"
+$PY manage.py migrate --noinput
+$PY manage.py seed_demo
+$PY manage.py run_periodic --loop &
+periodic=$!
+trap 'kill $periodic 2>/dev/null || true' EXIT INT TERM
+.venv/bin/daphne -b "${HOST:-127.0.0.1}" -p "${PORT:-8000}" backend.asgi:application
