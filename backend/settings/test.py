@@ -1,6 +1,7 @@
 """Tests: fast hashing, generous throttles; the database follows DATABASE_URL."""
 
 import os
+import tempfile
 
 from .base import *  # noqa: F403
 from .base import REST_FRAMEWORK
@@ -15,5 +16,5 @@ REST_FRAMEWORK = {
 # race tests need real concurrent connections, which an in-memory database cannot give.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
-        "NAME": f"/tmp/meijia-test-{os.getpid()}.sqlite3"
+        "NAME": os.path.join(tempfile.gettempdir(), f"meijia-test-{os.getpid()}.sqlite3")
     }
