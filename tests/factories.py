@@ -185,3 +185,56 @@ class FederationOfficerFactory(factory.django.DjangoModelFactory):
 
 def operator_user(**kwargs) -> User:
     return UserFactory(role=Role.OPERATOR, is_staff=True, is_superuser=True, **kwargs)
+
+
+def future(hours: float = 48) -> dt.datetime:
+    """An aware datetime `hours` from now, on a whole minute."""
+    return (timezone.now() + dt.timedelta(hours=hours)).replace(second=0, microsecond=0)
+
+
+class ServiceRequestFactory(factory.django.DjangoModelFactory):
+    """An open one-off request two days ahead, at the city seat, for housekeeping."""
+
+    class Meta:
+        model = "orders.ServiceRequest"
+
+    household = factory.LazyAttribute(lambda o: HouseholdFactory().user)
+    category = factory.LazyFunction(category)
+    division = factory.LazyFunction(division)
+    address = "临清市青年路街道幸福小区3号楼2单元"
+    latitude = CITY_SEAT[0]
+    longitude = CITY_SEAT[1]
+    starts_at = factory.LazyFunction(lambda: future(48))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=3))
+    budget = 15000
+    max_distance_km = 20
+
+    @factory.post_generation
+    def occurrences(obj, create, extracted, **kwargs):  # noqa: N805
+        if create and extracted is not False:
+            obj.occurrences.create(
+                starts_at=obj.starts_at, ends_at=obj.ends_at, original_starts_at=obj.starts_at
+            )
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    """An order built directly (no offer), in `pending_contract` unless `status` is given.
+
+    The request's occurrences are attached to the order and worker, as offer acceptance does.
+    """
+
+    class Meta:
+        model = "orders.Order"
+        skip_postgeneration_save = True
+
+    request = factory.SubFactory(ServiceRequestFactory, status="matched")
+    household = factory.LazyAttribute(lambda o: o.request.household)
+    worker = factory.SubFactory(WorkerFactory)
+    price = factory.LazyAttribute(lambda o: o.request.budget)
+    starts_at = factory.LazyAttribute(lambda o: o.request.starts_at)
+    ends_at = factory.LazyAttribute(lambda o: o.request.ends_at)
+
+    @factory.post_generation
+    def attach_occurrences(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.request.occurrences.update(order=obj, worker=obj.worker)
