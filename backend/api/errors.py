@@ -80,9 +80,14 @@ def exception_handler(exc, context):
 
     if isinstance(exc, exceptions.APIException):
         code = exc.get_codes() if hasattr(exc, "get_codes") else "error"
+        detail = exc.detail
+        if isinstance(detail, dict) and "detail" in detail:
+            # simplejwt's InvalidToken: {"detail", "code", "messages"}.
+            code = code.get("code", "error") if isinstance(code, dict) else code
+            detail = detail["detail"]
         if not isinstance(code, str):
             code = "error"
-        detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        detail = detail if isinstance(detail, str) else str(detail)
         response.data = {"code": code, "detail": str(detail)}
         if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
             response.data["retry_after"] = int(exc.wait)

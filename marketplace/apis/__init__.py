@@ -1,0 +1,1 @@
+"""Thin DRF views of the marketplace app: accounts, reference data, worker profiles."""

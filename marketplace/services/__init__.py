@@ -1,0 +1,1 @@
+"""Every write in the marketplace app: accounts, worker profiles, demo data."""

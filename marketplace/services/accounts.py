@@ -1,0 +1,66 @@
+"""Accounts: registration with a role profile, and logout (refresh-token revocation)."""
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from backend.exceptions import ValidationFailed
+from marketplace import idcard
+from marketplace.models import HouseholdProfile, Role, User, WorkerProfile
+
+SELF_SERVICE_ROLES = (Role.HOUSEHOLD, Role.WORKER)
+
+
+def user_register(
+    *,
+    username: str,
+    password: str,
+    role: str,
+    display_name: str,
+    phone: str,
+    id_card_number: str = "",
+) -> User:
+    """Create a household or worker account with its profile.
+
+    Input formats (phone, password strength, ID checksum) are checked by the caller's
+    serializer; this enforces the rules that need the database.
+    Raises ValidationFailed (field named) for a taken username or ID number, or a role that
+    cannot sign up by itself.
+    """
+    if role not in SELF_SERVICE_ROLES:
+        raise ValidationFailed(_("只能注册为雇主家庭或家政服务员。"), field="role")
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationFailed(_("该用户名已被使用。"), field="username", code="unique")
+    number = idcard.normalize(id_card_number) if role == Role.WORKER else ""
+    if number and WorkerProfile.objects.filter(id_card_digest=idcard.digest(number)).exists():
+        raise ValidationFailed(_("该身份证号已注册。"), field="id_card_number", code="unique")
+
+    try:
+        with transaction.atomic():
+            user = User(username=username, role=role, display_name=display_name, phone=phone)
+            user.set_password(password)
+            user.save()
+            if role == Role.WORKER:
+                worker = WorkerProfile(user=user, real_name=display_name, phone=phone)
+                worker.set_id_card_number(number)
+                worker.save()
+            else:
+                HouseholdProfile.objects.create(user=user, name=display_name, phone=phone)
+    except IntegrityError as error:
+        # Two simultaneous sign-ups with the same name or number: the constraint decides.
+        field = "id_card_number" if "id_card" in str(error) else "username"
+        raise ValidationFailed(
+            _("该用户名或身份证号已被使用。"), field=field, code="unique"
+        ) from error
+    return user
+
+
+def refresh_token_revoke(*, refresh: str) -> None:
+    """Blacklist a refresh token (logout). Raises ValidationFailed when it is not a valid one."""
+    try:
+        RefreshToken(refresh).blacklist()
+    except TokenError as error:
+        raise ValidationFailed(
+            _("刷新令牌无效或已失效。"), field="refresh", code="token_not_valid"
+        ) from error
