@@ -13,15 +13,34 @@ is still in the future, otherwise it is cancelled.
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.utils import timezone
+import datetime as dt
+from dataclasses import dataclass
 
-from backend.exceptions import InvalidTransition, NotFound
-from marketplace.models import User
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from backend.exceptions import (
+    Conflict,
+    InvalidTransition,
+    NotFound,
+    PermissionDeniedError,
+    ValidationFailed,
+)
+from marketplace.models import User, WorkerProfile
 from notifications.events import ORDER_UPDATED, send_event_on_commit
-from orders.models import Order, OrderEvent
-from orders.parties import order_party_user_ids
-from orders.statuses import ORDER_TRANSITIONS, can_transition
+from orders.models import Dispute, Order, OrderEvent
+from orders.parties import order_party_user_ids, party_of
+from orders.statuses import (
+    ORDER_TRANSITIONS,
+    DisputeOutcome,
+    DisputeStatus,
+    OrderStatus,
+    Party,
+    can_transition,
+)
 
 
 def order_event_payload(order: Order, event: OrderEvent) -> dict:
@@ -61,7 +80,7 @@ def order_transition(
             .first()
         )
         if order is None:
-            raise NotFound("订单不存在。")
+            raise NotFound(_("订单不存在。"))
         from_status = order.status
         if not can_transition(ORDER_TRANSITIONS, from_status, to_status):
             raise InvalidTransition(entity="order", current=from_status, target=to_status)
@@ -85,3 +104,421 @@ def order_transition(
             payload=order_event_payload(order, event),
         )
     return order
+
+
+# ---------------------------------------------------------------------------------------------
+# One service per transition.
+
+CHECK_IN_EARLY_MINUTES = 120
+
+
+def _order_for_party(*, order_id: int, user: User) -> tuple[Order, str]:
+    """The order and the user's party on it; NotFound for anyone who is not a party."""
+    order = Order.objects.select_related("worker", "request").filter(pk=order_id).first()
+    party = party_of(user, order) if order is not None else None
+    if party is None:
+        raise NotFound(_("订单不存在。"))
+    return order, party
+
+
+def _require_party(party: str, allowed: tuple[str, ...], action: str) -> None:
+    if party not in allowed:
+        raise PermissionDeniedError(
+            _("您不能执行此操作：%(action)s。") % {"action": action}, code="wrong_party"
+        )
+
+
+def _refuse_unless(order: Order, *statuses: str, target: str) -> None:
+    """Early 409 (before any side rule) when the order is not in one of `statuses`."""
+    if order.status not in statuses:
+        raise InvalidTransition(entity="order", current=order.status, target=target)
+
+
+def order_check_in(*, order_id: int, actor: User, now: dt.datetime | None = None) -> Order:
+    """The worker checks in: confirmed → in_progress. Opens CHECK_IN_EARLY_MINUTES before start.
+
+    Raises NotFound, PermissionDeniedError (not the worker), InvalidTransition, Conflict
+    `too_early`.
+    """
+    now = now or timezone.now()
+    order, party = _order_for_party(order_id=order_id, user=actor)
+    _require_party(party, (Party.WORKER,), _("签到"))
+    _refuse_unless(order, OrderStatus.CONFIRMED, target=OrderStatus.IN_PROGRESS)
+    if now < order.starts_at - dt.timedelta(minutes=CHECK_IN_EARLY_MINUTES):
+        raise Conflict(
+            _("服务开始前%(minutes)s分钟内才能签到。") % {"minutes": CHECK_IN_EARLY_MINUTES},
+            code="too_early",
+        )
+    return order_transition(
+        order_id=order_id,
+        to_status=OrderStatus.IN_PROGRESS,
+        actor=actor,
+        reason=_("服务员签到"),
+        updates={"checked_in_at": now},
+    )
+
+
+def order_complete(*, order_id: int, actor: User, now: dt.datetime | None = None) -> Order:
+    """The worker marks the work done: in_progress → awaiting_confirmation."""
+    now = now or timezone.now()
+    order, party = _order_for_party(order_id=order_id, user=actor)
+    _require_party(party, (Party.WORKER,), _("完工"))
+    return order_transition(
+        order_id=order_id,
+        to_status=OrderStatus.AWAITING_CONFIRMATION,
+        actor=actor,
+        reason=_("服务员完工"),
+        updates={"worker_finished_at": now},
+    )
+
+
+def order_mark_completed(
+    *, order_id: int, actor: User | None, reason: str, now: dt.datetime | None = None
+) -> Order:
+    """awaiting_confirmation → completed and one more completed job for the worker."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        order = order_transition(
+            order_id=order_id,
+            to_status=OrderStatus.COMPLETED,
+            actor=actor,
+            reason=reason,
+            updates={"completed_at": now},
+        )
+        WorkerProfile.objects.filter(pk=order.worker_id).update(
+            completed_jobs=F("completed_jobs") + 1
+        )
+    return order
+
+
+def order_confirm(*, order_id: int, actor: User) -> Order:
+    """The household confirms the work: awaiting_confirmation → completed."""
+    order, party = _order_for_party(order_id=order_id, user=actor)
+    _require_party(party, (Party.HOUSEHOLD,), _("确认完成"))
+    return order_mark_completed(order_id=order_id, actor=actor, reason=_("雇主确认完成"))
+
+
+def orders_auto_confirm_due(*, now: dt.datetime | None = None) -> int:
+    """Complete orders awaiting confirmation for AUTO_CONFIRM_HOURS since the worker finished.
+
+    Each order is claimed under its row lock by order_transition; a concurrent run gets
+    InvalidTransition and skips it. Returns how many this call completed.
+    """
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(hours=settings.MEIJIA["AUTO_CONFIRM_HOURS"])
+    due = list(
+        Order.objects.filter(
+            status=OrderStatus.AWAITING_CONFIRMATION,
+            worker_finished_at__lte=cutoff,
+        ).values_list("pk", flat=True)
+    )
+    done = 0
+    for order_id in due:
+        try:
+            order_mark_completed(
+                order_id=order_id,
+                actor=None,
+                reason=_("超过%(hours)s小时未确认，系统自动确认")
+                % {"hours": settings.MEIJIA["AUTO_CONFIRM_HOURS"]},
+                now=now,
+            )
+        except InvalidTransition:
+            continue
+        done += 1
+    return done
+
+
+@dataclass(frozen=True)
+class CancellationQuote:
+    """What cancelling now would cost, and for whom (the documented fee rule above)."""
+
+    party: str
+    fee: int
+    is_late: bool
+    free_until: dt.datetime
+    counts_late_cancellation: bool
+    allowed: bool
+    current_status: str
+
+    def as_dict(self) -> dict:
+        return {
+            "party": self.party,
+            "fee": self.fee,
+            "is_late": self.is_late,
+            "free_until": self.free_until.isoformat(),
+            "counts_late_cancellation": self.counts_late_cancellation,
+            "allowed": self.allowed,
+            "current_status": self.current_status,
+        }
+
+
+CANCELLABLE_STATUSES = (OrderStatus.PENDING_CONTRACT, OrderStatus.CONFIRMED)
+
+
+def cancellation_quote(*, order: Order, party: str, now: dt.datetime | None = None):
+    """The fee rule: free until FREE_CANCELLATION_HOURS before the start; later the household
+    owes LATE_CANCELLATION_FEE_PERCENT % of the price, a worker owes no money but the late
+    cancellation is counted; agency staff cancel free."""
+    now = now or timezone.now()
+    free_until = order.starts_at - dt.timedelta(hours=settings.MEIJIA["FREE_CANCELLATION_HOURS"])
+    is_late = now >= free_until
+    fee = 0
+    if is_late and party == Party.HOUSEHOLD:
+        fee = order.price * settings.MEIJIA["LATE_CANCELLATION_FEE_PERCENT"] // 100
+    return CancellationQuote(
+        party=party,
+        fee=fee,
+        is_late=is_late,
+        free_until=free_until,
+        counts_late_cancellation=is_late and party == Party.WORKER,
+        allowed=order.status in CANCELLABLE_STATUSES,
+        current_status=order.status,
+    )
+
+
+def order_cancel_preview(*, order_id: int, actor: User, now: dt.datetime | None = None):
+    """What cancelling the order now would cost the actor; changes nothing."""
+    order, party = _order_for_party(order_id=order_id, user=actor)
+    return cancellation_quote(order=order, party=party, now=now)
+
+
+def _cancel(
+    *,
+    order: Order,
+    actor: User | None,
+    party: str,
+    reason: str,
+    fee: int,
+    data: dict,
+    now: dt.datetime,
+    reopen_request: bool,
+    extra_updates: dict | None = None,
+) -> Order:
+    from orders.services.requests import request_after_order_ended
+
+    with transaction.atomic():
+        order = order_transition(
+            order_id=order.pk,
+            to_status=OrderStatus.CANCELLED,
+            actor=actor,
+            reason=reason,
+            data={"party": party, "fee": fee, **data},
+            updates={
+                "cancelled_at": now,
+                "cancelled_by_party": party,
+                "cancellation_fee": fee,
+                **(extra_updates or {}),
+            },
+        )
+        request_after_order_ended(
+            request_id=order.request_id, reason=reason, now=now, reopen=reopen_request
+        )
+    return order
+
+
+def order_cancel(
+    *,
+    order_id: int,
+    actor: User,
+    reason: str,
+    now: dt.datetime | None = None,
+    reopen_request: bool = True,
+) -> Order:
+    """A party cancels before the work starts (fee rule in the module docstring).
+
+    Raises NotFound, ValidationFailed (`reason`), InvalidTransition (409 with current_status).
+    The request reopens with a new wave when its start is ahead (unless `reopen_request` is
+    False: the household cancelling its whole request), otherwise it is cancelled.
+    """
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    order, party = _order_for_party(order_id=order_id, user=actor)
+    if not reason:
+        raise ValidationFailed(_("请填写取消原因。"), field="reason")
+    _refuse_unless(order, *CANCELLABLE_STATUSES, target=OrderStatus.CANCELLED)
+    quote = cancellation_quote(order=order, party=party, now=now)
+    with transaction.atomic():
+        order = _cancel(
+            order=order,
+            actor=actor,
+            party=party,
+            reason=reason,
+            fee=quote.fee,
+            data={"is_late": quote.is_late},
+            now=now,
+            reopen_request=reopen_request,
+        )
+        if quote.counts_late_cancellation:
+            WorkerProfile.objects.filter(pk=order.worker_id).update(
+                late_cancellations=F("late_cancellations") + 1
+            )
+    return order
+
+
+def order_report_no_show(
+    *, order_id: int, actor: User, absent_party: str, reason: str = "", now=None
+) -> Order:
+    """Record that the worker or the household did not show up (after the start time).
+
+    The other party or the agency reports it. A worker no-show cancels the order with no fee
+    for the household and counts against the worker; a household no-show cancels it with the
+    full price as fee. Raises NotFound, PermissionDeniedError, ValidationFailed, Conflict
+    `too_early`, InvalidTransition.
+    """
+    now = now or timezone.now()
+    order, party = _order_for_party(order_id=order_id, user=actor)
+    if absent_party not in (Party.WORKER, Party.HOUSEHOLD):
+        raise ValidationFailed(_("请选择爽约方：worker 或 household。"), field="party")
+    if party == absent_party:
+        raise PermissionDeniedError(_("不能报告自己爽约。"), code="wrong_party")
+    _refuse_unless(order, OrderStatus.CONFIRMED, target=OrderStatus.CANCELLED)
+    if now < order.starts_at:
+        raise Conflict(_("服务开始后才能报告爽约。"), code="too_early")
+    reason = (reason or "").strip() or (
+        _("服务员爽约") if absent_party == Party.WORKER else _("雇主爽约")
+    )
+    fee = order.price if absent_party == Party.HOUSEHOLD else 0
+    with transaction.atomic():
+        order = _cancel(
+            order=order,
+            actor=actor,
+            party=absent_party,
+            reason=reason,
+            fee=fee,
+            data={"no_show": absent_party, "reported_by": party},
+            now=now,
+            reopen_request=True,
+            extra_updates={"no_show_party": absent_party},
+        )
+        if absent_party == Party.WORKER:
+            WorkerProfile.objects.filter(pk=order.worker_id).update(no_shows=F("no_shows") + 1)
+    return order
+
+
+DISPUTABLE_STATUSES = (
+    OrderStatus.IN_PROGRESS,
+    OrderStatus.AWAITING_CONFIRMATION,
+    OrderStatus.COMPLETED,
+)
+
+
+def order_dispute_open(*, order_id: int, actor: User, reason: str, now=None) -> Dispute:
+    """A party opens a dispute: in_progress | awaiting_confirmation | completed → disputed.
+
+    A completed order can be disputed within REVIEW_WINDOW_DAYS of completion. Raises
+    NotFound, ValidationFailed (`reason`), InvalidTransition, Conflict `dispute_window_closed`.
+    """
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    order, party = _order_for_party(order_id=order_id, user=actor)
+    if not reason:
+        raise ValidationFailed(_("请填写争议原因。"), field="reason")
+    _refuse_unless(order, *DISPUTABLE_STATUSES, target=OrderStatus.DISPUTED)
+    window = dt.timedelta(days=settings.MEIJIA["REVIEW_WINDOW_DAYS"])
+    if (
+        order.status == OrderStatus.COMPLETED
+        and order.completed_at
+        and now > (order.completed_at + window)
+    ):
+        raise Conflict(_("订单完成已超过争议期限。"), code="dispute_window_closed")
+    with transaction.atomic():
+        order = order_transition(
+            order_id=order_id,
+            to_status=OrderStatus.DISPUTED,
+            actor=actor,
+            reason=reason,
+            data={"party": party},
+        )
+        # order_transition checked the status under the lock; record what it came from.
+        previous = order.events.order_by("-id").values_list("from_status", flat=True).first()
+        dispute = Dispute.objects.create(
+            order=order, opened_by=actor, previous_status=previous, reason=reason
+        )
+    return dispute
+
+
+def order_dispute_resolve(
+    *,
+    order_id: int,
+    actor: User,
+    outcome: str,
+    refund_amount: int = 0,
+    note: str = "",
+    now=None,
+) -> Dispute:
+    """Staff of the order's agency or an operator resolves the open dispute.
+
+    completed → order completed (no refund); partial_refund → completed with 0 < refund ≤
+    price; full_refund → cancelled with the whole price refunded. Raises NotFound (not the
+    agency's order), PermissionDeniedError, ValidationFailed, InvalidTransition.
+    """
+    now = now or timezone.now()
+    order = Order.objects.select_related("worker").filter(pk=order_id).first()
+    if order is None:
+        raise NotFound(_("订单不存在。"))
+    is_operator = actor.is_operator
+    party = party_of(actor, order)
+    if not is_operator and party is None:
+        raise NotFound(_("订单不存在。"))
+    if not is_operator and party != Party.AGENCY:
+        raise PermissionDeniedError(_("只有家政企业或平台运营可以处理争议。"), code="wrong_party")
+    if outcome not in DisputeOutcome.values:
+        raise ValidationFailed(_("未知的处理结果。"), field="outcome")
+    if outcome == DisputeOutcome.PARTIAL_REFUND:
+        if not isinstance(refund_amount, int) or not 0 < refund_amount <= order.price:
+            raise ValidationFailed(_("退款金额须大于0且不超过订单价格。"), field="refund_amount")
+    elif outcome == DisputeOutcome.FULL_REFUND:
+        refund_amount = order.price
+    else:
+        refund_amount = 0
+    target = (
+        OrderStatus.CANCELLED if outcome == DisputeOutcome.FULL_REFUND else OrderStatus.COMPLETED
+    )
+    _refuse_unless(order, OrderStatus.DISPUTED, target=target)
+    with transaction.atomic():
+        dispute = (
+            Dispute.objects.select_for_update()
+            .filter(order_id=order_id, status=DisputeStatus.OPEN)
+            .first()
+        )
+        if dispute is None:
+            raise InvalidTransition(entity="dispute", current="none", target=outcome)
+        updates: dict = {}
+        if target == OrderStatus.COMPLETED and not order.completed_at:
+            updates["completed_at"] = now
+        if target == OrderStatus.CANCELLED:
+            updates["cancelled_at"] = now
+        order = order_transition(
+            order_id=order_id,
+            to_status=target,
+            actor=actor,
+            reason=note or _("争议处理：%(outcome)s") % {"outcome": outcome},
+            data={"dispute": dispute.pk, "outcome": outcome, "refund_amount": refund_amount},
+            updates=updates,
+        )
+        was_completed = dispute.previous_status == OrderStatus.COMPLETED
+        if target == OrderStatus.COMPLETED and not was_completed:
+            WorkerProfile.objects.filter(pk=order.worker_id).update(
+                completed_jobs=F("completed_jobs") + 1
+            )
+        elif target == OrderStatus.CANCELLED and was_completed:
+            WorkerProfile.objects.filter(pk=order.worker_id, completed_jobs__gt=0).update(
+                completed_jobs=F("completed_jobs") - 1
+            )
+        dispute.status = DisputeStatus.RESOLVED
+        dispute.outcome = outcome
+        dispute.refund_amount = refund_amount
+        dispute.resolution_note = note
+        dispute.resolved_by = actor
+        dispute.resolved_at = now
+        dispute.save(
+            update_fields=[
+                "status",
+                "outcome",
+                "refund_amount",
+                "resolution_note",
+                "resolved_by",
+                "resolved_at",
+            ]
+        )
+    return dispute

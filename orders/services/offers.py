@@ -1,0 +1,403 @@
+"""Offers: waves to the best matches, invitations, accept (first valid accept wins), decline.
+
+Lock order, everywhere in this app: worker profile → service request → offers → order. The
+accept path takes the worker row (so one worker's accepts of different requests are serial
+and the busy check holds), then claims the request with a conditional UPDATE (open →
+matched), then the offer (pending → accepted); the `one_live_order_per_request` constraint is
+the last guard. Decline and expiry lock the request before touching an offer.
+
+A wave: the top MEIJIA["OFFER_WAVE_SIZE"] eligible workers not yet offered this request, each
+offer expiring after MEIJIA["OFFER_TTL_MINUTES"]. The next wave goes out when the request is
+still open and none of its offers is pending any more (on decline at once, on expiry from the
+periodic command). Sending a wave is claimed by a conditional UPDATE on `offer_wave`, so two
+callers never send the same wave twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from backend.exceptions import Conflict, NotFound, ValidationFailed
+from marketplace.models import RosterEntry, User, WorkerProfile
+from notifications.events import OFFER_CREATED, send_event_on_commit
+from orders.models import Occurrence, Offer, Order, OrderEvent, ServiceRequest
+from orders.services.requests import _withdraw_pending_offers
+from orders.statuses import OccurrenceStatus, OfferSource, OfferStatus, RequestStatus
+
+logger = logging.getLogger(__name__)
+
+
+def request_slots(service_request: ServiceRequest) -> list[tuple[dt.datetime, dt.datetime]]:
+    """(start, end) of each scheduled occurrence: what busy-time checks and matching look at."""
+    return [
+        (o.starts_at, o.ends_at)
+        for o in Occurrence.objects.filter(
+            request=service_request, status=OccurrenceStatus.SCHEDULED
+        ).order_by("starts_at")
+    ]
+
+
+def request_matches(*, service_request: ServiceRequest, exclude_worker_ids=(), limit=None):
+    """Ranked eligible workers for the request (marketplace matching)."""
+    from marketplace.selectors.matching import find_matches
+
+    return find_matches(
+        category=service_request.category,
+        latitude=service_request.latitude,
+        longitude=service_request.longitude,
+        max_distance_km=service_request.max_distance_km,
+        slots=request_slots(service_request),
+        exclude_worker_ids=tuple(exclude_worker_ids),
+        limit=limit,
+    )
+
+
+def offer_payload(offer: Offer, service_request: ServiceRequest) -> dict:
+    return {
+        "offer": offer.pk,
+        "request": service_request.pk,
+        "category": service_request.category.code,
+        "starts_at": service_request.starts_at.isoformat(),
+        "ends_at": service_request.ends_at.isoformat(),
+        "budget": service_request.budget,
+        "distance_km": round(offer.distance_km, 2),
+        "expires_at": offer.expires_at.isoformat(),
+        "source": offer.source,
+    }
+
+
+def _offer_expiry(now: dt.datetime) -> dt.datetime:
+    return now + dt.timedelta(minutes=settings.MEIJIA["OFFER_TTL_MINUTES"])
+
+
+def offer_wave_send(*, request_id: int, now: dt.datetime | None = None) -> list[Offer]:
+    """Send the next wave if the request is open and has no pending offer; else nothing.
+
+    Returns the offers created. Runs in its own (nested) transaction.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        service_request = (
+            ServiceRequest.objects.select_related("category").filter(pk=request_id).first()
+        )
+        if service_request is None or service_request.status != RequestStatus.OPEN:
+            return []
+        if service_request.starts_at <= now:
+            return []
+        if Offer.objects.filter(request_id=request_id, status=OfferStatus.PENDING).exists():
+            return []
+        offered = set(
+            Offer.objects.filter(request_id=request_id).values_list("worker_id", flat=True)
+        )
+        candidates = request_matches(
+            service_request=service_request,
+            exclude_worker_ids=offered,
+            limit=settings.MEIJIA["OFFER_WAVE_SIZE"],
+        )
+        if not candidates:
+            return []
+        wave = service_request.offer_wave + 1
+        claimed = ServiceRequest.objects.filter(
+            pk=request_id, status=RequestStatus.OPEN, offer_wave=service_request.offer_wave
+        ).update(offer_wave=wave)
+        if not claimed:  # someone else sent this wave meanwhile
+            return []
+        expires_at = _offer_expiry(now)
+        offers = Offer.objects.bulk_create(
+            [
+                Offer(
+                    request_id=request_id,
+                    worker=candidate.worker,
+                    source=OfferSource.MATCHING,
+                    wave=wave,
+                    rank=rank,
+                    score=candidate.score,
+                    distance_km=candidate.distance_km,
+                    expires_at=expires_at,
+                )
+                for rank, candidate in enumerate(candidates, start=1)
+            ]
+        )
+        if any(offer.pk is None for offer in offers):  # backends without RETURNING
+            offers = list(
+                Offer.objects.filter(request_id=request_id, wave=wave).select_related("worker")
+            )
+        for offer in offers:
+            send_event_on_commit(
+                event_type=OFFER_CREATED,
+                recipients=[offer.worker.user_id],
+                payload=offer_payload(offer, service_request),
+            )
+    return offers
+
+
+def offer_invite(*, request_id: int, household: User, worker_id: int) -> tuple[Offer, bool]:
+    """The household invites one matched worker directly; returns (offer, created).
+
+    The worker must be among the request's current matches (else ValidationFailed on
+    `worker`). An existing offer to the same worker is returned when still pending; otherwise
+    Conflict (409 `already_offered`).
+    """
+    service_request = (
+        ServiceRequest.objects.select_related("category")
+        .filter(pk=request_id, household=household)
+        .first()
+    )
+    if service_request is None:
+        raise NotFound(_("需求不存在。"))
+    if service_request.status != RequestStatus.OPEN:
+        raise Conflict(
+            _("需求已不在待匹配状态。"),
+            code="request_not_open",
+            extra={"current_status": service_request.status},
+        )
+    existing = Offer.objects.filter(request_id=request_id, worker_id=worker_id).first()
+    if existing is not None:
+        if existing.status == OfferStatus.PENDING:
+            return existing, False
+        raise Conflict(
+            _("已向该服务员发出过邀约。"),
+            code="already_offered",
+            extra={"offer": existing.pk, "offer_status": existing.status},
+        )
+    candidate = next(
+        (c for c in request_matches(service_request=service_request) if c.worker.pk == worker_id),
+        None,
+    )
+    if candidate is None:
+        raise ValidationFailed(_("该服务员不在匹配结果中。"), field="worker")
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            locked = ServiceRequest.objects.select_for_update().get(pk=request_id)
+            if locked.status != RequestStatus.OPEN:
+                raise Conflict(
+                    _("需求已不在待匹配状态。"),
+                    code="request_not_open",
+                    extra={"current_status": locked.status},
+                )
+            offer = Offer.objects.create(
+                request_id=request_id,
+                worker=candidate.worker,
+                source=OfferSource.INVITATION,
+                wave=max(locked.offer_wave, 1),
+                rank=0,
+                score=candidate.score,
+                distance_km=candidate.distance_km,
+                created_by=household,
+                expires_at=_offer_expiry(now),
+            )
+            send_event_on_commit(
+                event_type=OFFER_CREATED,
+                recipients=[candidate.worker.user_id],
+                payload=offer_payload(offer, service_request),
+            )
+    except IntegrityError:
+        existing = Offer.objects.filter(request_id=request_id, worker_id=worker_id).first()
+        if existing is None:
+            raise
+        return existing, False
+    return offer, True
+
+
+def _own_offer(*, offer_id: int, worker: WorkerProfile) -> Offer:
+    offer = Offer.objects.select_related("request").filter(pk=offer_id, worker=worker).first()
+    if offer is None:
+        raise NotFound(_("邀约不存在。"))
+    return offer
+
+
+def _refuse_not_pending(offer: Offer) -> None:
+    """Raise the 409 that tells a worker why her offer can no longer be taken."""
+    if offer.status in (OfferStatus.WITHDRAWN, OfferStatus.ACCEPTED) or (
+        offer.request.status == RequestStatus.MATCHED
+    ):
+        raise Conflict(
+            _("该需求已被其他服务员接单。"),
+            code="taken",
+            extra={"offer_status": offer.status},
+        )
+    if offer.status == OfferStatus.EXPIRED:
+        raise Conflict(_("邀约已过期。"), code="expired", extra={"offer_status": offer.status})
+    if offer.status == OfferStatus.DECLINED:
+        raise Conflict(_("您已拒绝该邀约。"), code="declined", extra={"offer_status": offer.status})
+    raise Conflict(
+        _("需求已关闭。"),
+        code="request_closed",
+        extra={"offer_status": offer.status, "request_status": offer.request.status},
+    )
+
+
+def offer_expire(*, offer_id: int, now: dt.datetime | None = None) -> bool:
+    """Mark one pending offer past its expiry as expired (claimed by a conditional UPDATE);
+    send the next wave when it was the last pending one. Returns whether this call did it."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        offer = Offer.objects.filter(pk=offer_id).values("request_id").first()
+        if offer is None:
+            return False
+        # Request first (lock order), then the offer.
+        ServiceRequest.objects.select_for_update().filter(pk=offer["request_id"]).first()
+        claimed = Offer.objects.filter(
+            pk=offer_id, status=OfferStatus.PENDING, expires_at__lte=now
+        ).update(status=OfferStatus.EXPIRED, responded_at=now)
+        if claimed:
+            offer_wave_send(request_id=offer["request_id"], now=now)
+    return bool(claimed)
+
+
+def offer_decline(*, offer_id: int, worker: WorkerProfile, reason: str = "") -> Offer:
+    """The worker declines her pending offer; the next wave goes out if it was the last one."""
+    offer = _own_offer(offer_id=offer_id, worker=worker)
+    now = timezone.now()
+    with transaction.atomic():
+        ServiceRequest.objects.select_for_update().filter(pk=offer.request_id).first()
+        claimed = Offer.objects.filter(pk=offer_id, status=OfferStatus.PENDING).update(
+            status=OfferStatus.DECLINED, responded_at=now
+        )
+        if claimed:
+            offer_wave_send(request_id=offer.request_id, now=now)
+    offer.refresh_from_db()
+    offer.request.refresh_from_db()
+    if not claimed:
+        _refuse_not_pending(offer)
+    return offer
+
+
+def order_price_for(service_request: ServiceRequest, *, visits: int) -> int:
+    """The order price in fen (documented rule):
+
+    - one-off: the budget;
+    - recurring: the budget is per visit, times the number of scheduled visits;
+    - placement per day: unit price × term days (a started day counts whole);
+    - placement per month: unit price per 30 days, pro rata by term days, rounded to a fen.
+    """
+    from orders.services.requests import term_days
+    from orders.statuses import RequestKind
+
+    if service_request.kind == RequestKind.RECURRING:
+        return service_request.budget * visits
+    if service_request.kind == RequestKind.PLACEMENT:
+        days = term_days(service_request.starts_at, service_request.ends_at)
+        unit = service_request.placement_unit_price or 0
+        if service_request.placement_price_unit == ServiceRequest.PriceUnit.MONTH:
+            return round(unit * days / 30)
+        return unit * days
+    return service_request.budget
+
+
+def offer_accept(*, offer_id: int, worker: WorkerProfile) -> Order:
+    """The worker accepts her offer; the first valid accept of a request wins.
+
+    Raises NotFound (not her offer) and Conflict with code `taken` (another worker won),
+    `expired` (the offer is marked expired), `busy` (she has an overlapping order),
+    `not_eligible` (she no longer qualifies; reasons in `reasons`), `declined`,
+    `request_closed`. Locks: worker row, then the request (conditional UPDATE), then the offer.
+    """
+    from marketplace.selectors.matching import is_worker_busy, worker_eligibility
+
+    offer = _own_offer(offer_id=offer_id, worker=worker)
+    now = timezone.now()
+    if offer.status == OfferStatus.PENDING and offer.expires_at <= now:
+        offer_expire(offer_id=offer.pk, now=now)
+        offer.refresh_from_db()
+    if offer.status != OfferStatus.PENDING or offer.request.status != RequestStatus.OPEN:
+        _refuse_not_pending(offer)
+
+    with transaction.atomic():
+        worker = WorkerProfile.objects.select_for_update().select_related("user").get(pk=worker.pk)
+        service_request = ServiceRequest.objects.select_related("category").get(pk=offer.request_id)
+        occurrences = list(
+            Occurrence.objects.filter(
+                request_id=service_request.pk, status=OccurrenceStatus.SCHEDULED
+            )
+        )
+        slots = [(o.starts_at, o.ends_at) for o in occurrences]
+        if is_worker_busy(worker_id=worker.pk, slots=slots):
+            raise Conflict(_("您在该时间段已有其他订单。"), code="busy")
+        eligibility = worker_eligibility(
+            worker=worker, category=service_request.category, slots=slots
+        )
+        if not eligibility.is_eligible:
+            raise Conflict(
+                _("您目前不符合该工种的接单条件。"),
+                code="not_eligible",
+                extra={"reasons": [str(r) for r in eligibility.reasons]},
+            )
+        # The race is settled here: only one caller turns the request from open to matched.
+        claimed = ServiceRequest.objects.filter(
+            pk=service_request.pk, status=RequestStatus.OPEN
+        ).update(status=RequestStatus.MATCHED, matched_at=now)
+        if not claimed:
+            raise Conflict(_("该需求已被其他服务员接单。"), code="taken")
+        accepted = Offer.objects.filter(
+            pk=offer.pk, status=OfferStatus.PENDING, expires_at__gt=now
+        ).update(status=OfferStatus.ACCEPTED, responded_at=now)
+        if not accepted:
+            raise Conflict(_("邀约已失效。"), code="expired")
+        _withdraw_pending_offers(request_id=service_request.pk, now=now)
+
+        roster = (
+            RosterEntry.objects.filter(worker=worker, status=RosterEntry.Status.ACTIVE)
+            .only("agency_id")
+            .first()
+        )
+        trial_ends_at = None
+        if service_request.trial_days:
+            trial_ends_at = service_request.starts_at + dt.timedelta(
+                days=service_request.trial_days
+            )
+        starts_at = min((o.starts_at for o in occurrences), default=service_request.starts_at)
+        ends_at = max((o.ends_at for o in occurrences), default=service_request.ends_at)
+        try:
+            with transaction.atomic():
+                order = Order.objects.create(
+                    request=service_request,
+                    offer_id=offer.pk,
+                    household_id=service_request.household_id,
+                    worker=worker,
+                    agency_id=roster.agency_id if roster else None,
+                    price=order_price_for(service_request, visits=len(occurrences)),
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    trial_ends_at=trial_ends_at,
+                )
+        except IntegrityError as error:  # one_live_order_per_request: someone else won
+            raise Conflict(_("该需求已被其他服务员接单。"), code="taken") from error
+        Occurrence.objects.filter(
+            request_id=service_request.pk, status=OccurrenceStatus.SCHEDULED
+        ).update(order=order, worker=worker)
+        event = OrderEvent.objects.create(
+            order=order,
+            actor=worker.user,
+            from_status="",
+            to_status=order.status,
+            reason=_("服务员接受邀约"),
+            data={"offer": offer.pk},
+        )
+        from orders.parties import order_party_user_ids
+        from orders.services.orders import ORDER_UPDATED, order_event_payload
+
+        send_event_on_commit(
+            event_type=ORDER_UPDATED,
+            recipients=order_party_user_ids(order),
+            payload=order_event_payload(order, event),
+        )
+        _draft_contract(order)
+    return order
+
+
+def _draft_contract(order: Order) -> None:
+    """Draft the order's contract (orders.services.contracts, written by the contracts work)."""
+    try:
+        from orders.services.contracts import contract_draft
+    except ImportError:
+        logger.warning("contracts service missing; order #%s has no contract draft", order.pk)
+        return
+    contract_draft(order=order)

@@ -1,0 +1,382 @@
+"""Service requests: create (with idempotency key and occurrences), cancel, reopen, expire.
+
+Kinds (PRODUCT.md §3): a one-off visit and a placement have one occurrence (the visit, or the
+whole term); a recurring request has one occurrence per weekly visit, each at the first visit's
+local time of day (Asia/Shanghai wall clock, converted through zoneinfo) on each weekday of
+`recurrence_weekdays` from the start date through `recurrence_until`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from backend.exceptions import Conflict, NotFound, PermissionDeniedError, ValidationFailed
+from marketplace.models import Category, Division, User
+from notifications.events import OFFER_WITHDRAWN, send_event_on_commit
+from orders.models import Occurrence, Offer, ServiceRequest
+from orders.statuses import (
+    ACTIVE_ORDER_STATUSES,
+    OccurrenceStatus,
+    OfferStatus,
+    RequestKind,
+    RequestStatus,
+)
+
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+# A plausible point for a service address: mainland China's bounding box.
+LATITUDE_RANGE = (18.0, 54.0)
+LONGITUDE_RANGE = (73.0, 135.0)
+MAX_DISTANCE_RANGE_KM = (0.5, 200.0)
+MAX_RECURRENCE_DAYS = 366
+MAX_REQUEST_DAYS_AHEAD = 366
+
+
+@dataclass(frozen=True)
+class RequestInput:
+    """What a household asks for; the API serializer builds it, services validate it."""
+
+    category: Category
+    division: Division
+    address: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    budget: int
+    description: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    max_distance_km: float | None = None
+    kind: str = RequestKind.ONE_OFF
+    recurrence_weekdays: tuple[int, ...] = ()
+    recurrence_until: dt.date | None = None
+    placement_mode: str = ""
+    placement_price_unit: str = ""
+    placement_unit_price: int | None = None
+    trial_days: int = 0
+
+
+def term_days(starts_at: dt.datetime, ends_at: dt.datetime) -> int:
+    """Days of a placement term, a started day counting as a whole one."""
+    return math.ceil((ends_at - starts_at).total_seconds() / 86400)
+
+
+def recurrence_slots(
+    *,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    weekdays: tuple[int, ...] | list[int],
+    until: dt.date,
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """Every weekly visit, as aware UTC (start, end), at the first visit's local wall time."""
+    local_start = starts_at.astimezone(LOCAL_TZ)
+    local_end = ends_at.astimezone(LOCAL_TZ)
+    day_span = (local_end.date() - local_start.date()).days
+    wanted = set(weekdays)
+    slots = []
+    day = local_start.date()
+    while day <= until:
+        if day.weekday() in wanted:
+            start = dt.datetime.combine(day, local_start.timetz().replace(tzinfo=None)).replace(
+                tzinfo=LOCAL_TZ
+            )
+            end = dt.datetime.combine(
+                day + dt.timedelta(days=day_span), local_end.timetz().replace(tzinfo=None)
+            ).replace(tzinfo=LOCAL_TZ)
+            slots.append((start.astimezone(dt.UTC), end.astimezone(dt.UTC)))
+        day += dt.timedelta(days=1)
+    return slots
+
+
+def request_validate(*, data: RequestInput, now: dt.datetime | None = None) -> None:
+    """Check the business rules of a new request. Raises ValidationFailed naming the field."""
+    now = now or timezone.now()
+    if not data.address.strip():
+        raise ValidationFailed(_("请填写服务地址。"), field="address")
+    if data.starts_at <= now:
+        raise ValidationFailed(_("开始时间必须晚于现在。"), field="starts_at")
+    if data.starts_at > now + dt.timedelta(days=MAX_REQUEST_DAYS_AHEAD):
+        raise ValidationFailed(_("开始时间不能晚于一年以后。"), field="starts_at")
+    if data.ends_at <= data.starts_at:
+        raise ValidationFailed(_("结束时间必须晚于开始时间。"), field="ends_at")
+    if not isinstance(data.budget, int) or data.budget <= 0:
+        raise ValidationFailed(_("预算必须是正整数（单位：分）。"), field="budget")
+    if (data.latitude is None) != (data.longitude is None):
+        missing = "longitude" if data.longitude is None else "latitude"
+        raise ValidationFailed(_("经纬度须同时提供或都不提供。"), field=missing)
+    if data.latitude is not None:
+        if not LATITUDE_RANGE[0] <= data.latitude <= LATITUDE_RANGE[1]:
+            raise ValidationFailed(_("纬度不在服务范围内。"), field="latitude")
+        if not LONGITUDE_RANGE[0] <= data.longitude <= LONGITUDE_RANGE[1]:
+            raise ValidationFailed(_("经度不在服务范围内。"), field="longitude")
+    if data.max_distance_km is not None and not (
+        MAX_DISTANCE_RANGE_KM[0] <= data.max_distance_km <= MAX_DISTANCE_RANGE_KM[1]
+    ):
+        raise ValidationFailed(_("最大距离须在0.5到200公里之间。"), field="max_distance_km")
+
+    if data.kind == RequestKind.ONE_OFF:
+        if data.ends_at - data.starts_at > dt.timedelta(hours=24):
+            raise ValidationFailed(
+                _("单次服务不能超过24小时；长期服务请选择驻家类型。"), field="ends_at"
+            )
+    elif data.kind == RequestKind.RECURRING:
+        if not data.recurrence_weekdays:
+            raise ValidationFailed(_("请选择每周的服务日。"), field="recurrence_weekdays")
+        if any(day not in range(7) for day in data.recurrence_weekdays):
+            raise ValidationFailed(
+                _("服务日须为0（周一）到6（周日）。"), field="recurrence_weekdays"
+            )
+        if data.starts_at.astimezone(LOCAL_TZ).weekday() not in data.recurrence_weekdays:
+            raise ValidationFailed(
+                _("每周服务日须包含首次服务的那一天。"), field="recurrence_weekdays"
+            )
+        if data.ends_at - data.starts_at > dt.timedelta(hours=24):
+            raise ValidationFailed(_("每次服务不能超过24小时。"), field="ends_at")
+        if data.recurrence_until is None:
+            raise ValidationFailed(_("请填写周期截止日期。"), field="recurrence_until")
+        start_day = data.starts_at.astimezone(LOCAL_TZ).date()
+        if data.recurrence_until < start_day:
+            raise ValidationFailed(_("截止日期不能早于首次服务日。"), field="recurrence_until")
+        if data.recurrence_until > start_day + dt.timedelta(days=MAX_RECURRENCE_DAYS):
+            raise ValidationFailed(_("周期服务最长一年。"), field="recurrence_until")
+    elif data.kind == RequestKind.PLACEMENT:
+        if data.placement_mode not in ServiceRequest.PlacementMode.values:
+            raise ValidationFailed(_("请选择住家或白班。"), field="placement_mode")
+        if data.placement_price_unit not in ServiceRequest.PriceUnit.values:
+            raise ValidationFailed(_("请选择按天或按月计价。"), field="placement_price_unit")
+        if not isinstance(data.placement_unit_price, int) or data.placement_unit_price <= 0:
+            raise ValidationFailed(
+                _("单价必须是正整数（单位：分）。"), field="placement_unit_price"
+            )
+        if data.ends_at - data.starts_at < dt.timedelta(days=1):
+            raise ValidationFailed(_("驻家服务期至少一天。"), field="ends_at")
+        if data.trial_days < 0 or data.trial_days >= term_days(data.starts_at, data.ends_at):
+            raise ValidationFailed(_("试用期须短于服务期。"), field="trial_days")
+    else:
+        raise ValidationFailed(_("未知的需求类型。"), field="kind")
+
+
+def _occurrence_slots(data: RequestInput) -> list[tuple[dt.datetime, dt.datetime]]:
+    if data.kind == RequestKind.RECURRING:
+        return recurrence_slots(
+            starts_at=data.starts_at,
+            ends_at=data.ends_at,
+            weekdays=data.recurrence_weekdays,
+            until=data.recurrence_until,
+        )
+    return [(data.starts_at, data.ends_at)]
+
+
+def request_create(
+    *,
+    household: User,
+    data: RequestInput,
+    idempotency_key: str | None = None,
+    send_offers: bool = True,
+) -> tuple[ServiceRequest, bool]:
+    """Create a request, its occurrences and its first offer wave; returns (request, created).
+
+    The same `idempotency_key` from the same household returns the first request (created =
+    False); simultaneous calls are settled by the `request_idempotency_key` constraint.
+    Raises ValidationFailed (field named) and PermissionDeniedError for non-households.
+    Geocoding (possibly remote) runs before any transaction is opened.
+    """
+    if not household.is_household:
+        raise PermissionDeniedError(_("只有雇主可以发布需求。"))
+    if idempotency_key:
+        existing = ServiceRequest.objects.filter(
+            household=household, idempotency_key=idempotency_key
+        ).first()
+        if existing is not None:
+            return existing, False
+
+    request_validate(data=data)
+    latitude, longitude, is_geocoded = data.latitude, data.longitude, False
+    if latitude is None:
+        from marketplace.geocoding import geocode
+
+        point = geocode(data.address, division=data.division)
+        latitude, longitude, is_geocoded = point.latitude, point.longitude, True
+
+    slots = _occurrence_slots(data)
+    if not slots:
+        raise ValidationFailed(_("所选日期范围内没有服务日。"), field="recurrence_weekdays")
+    max_distance = data.max_distance_km
+    if max_distance is None:
+        max_distance = float(settings.MEIJIA["DEFAULT_MAX_DISTANCE_KM"])
+
+    try:
+        with transaction.atomic():
+            service_request = ServiceRequest.objects.create(
+                household=household,
+                category=data.category,
+                division=data.division,
+                address=data.address.strip(),
+                latitude=latitude,
+                longitude=longitude,
+                is_geocoded=is_geocoded,
+                starts_at=data.starts_at,
+                ends_at=data.ends_at,
+                budget=data.budget,
+                description=data.description,
+                max_distance_km=max_distance,
+                kind=data.kind,
+                recurrence_weekdays=sorted(set(data.recurrence_weekdays))
+                if data.kind == RequestKind.RECURRING
+                else [],
+                recurrence_until=data.recurrence_until
+                if data.kind == RequestKind.RECURRING
+                else None,
+                placement_mode=data.placement_mode if data.kind == RequestKind.PLACEMENT else "",
+                placement_price_unit=data.placement_price_unit
+                if data.kind == RequestKind.PLACEMENT
+                else "",
+                placement_unit_price=data.placement_unit_price
+                if data.kind == RequestKind.PLACEMENT
+                else None,
+                trial_days=data.trial_days if data.kind == RequestKind.PLACEMENT else 0,
+                idempotency_key=idempotency_key or None,
+            )
+            Occurrence.objects.bulk_create(
+                [
+                    Occurrence(
+                        request=service_request,
+                        starts_at=start,
+                        ends_at=end,
+                        original_starts_at=start,
+                    )
+                    for start, end in slots
+                ]
+            )
+            if send_offers:
+                from orders.services.offers import offer_wave_send
+
+                offer_wave_send(request_id=service_request.pk)
+    except IntegrityError:
+        if not idempotency_key:
+            raise
+        existing = ServiceRequest.objects.filter(
+            household=household, idempotency_key=idempotency_key
+        ).first()
+        if existing is None:
+            raise
+        return existing, False
+    return service_request, True
+
+
+def _withdraw_pending_offers(*, request_id: int, now: dt.datetime) -> int:
+    """Withdraw every pending offer of a request and tell each worker. Caller holds the lock."""
+    pending = list(
+        Offer.objects.filter(request_id=request_id, status=OfferStatus.PENDING).select_related(
+            "worker"
+        )
+    )
+    if not pending:
+        return 0
+    Offer.objects.filter(pk__in=[offer.pk for offer in pending], status=OfferStatus.PENDING).update(
+        status=OfferStatus.WITHDRAWN, responded_at=now
+    )
+    for offer in pending:
+        send_event_on_commit(
+            event_type=OFFER_WITHDRAWN,
+            recipients=[offer.worker.user_id],
+            payload={"offer": offer.pk, "request": request_id, "status": OfferStatus.WITHDRAWN},
+        )
+    return len(pending)
+
+
+def request_cancel(*, request_id: int, actor: User, reason: str) -> ServiceRequest:
+    """The household cancels its request: open → cancelled (pending offers withdrawn).
+
+    A matched request is cancelled through its live order (order_cancel), whose fee rule
+    applies. Raises NotFound (not the owner), ValidationFailed (no reason), InvalidTransition.
+    """
+    from backend.exceptions import InvalidTransition
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("请填写取消原因。"), field="reason")
+    service_request = ServiceRequest.objects.filter(pk=request_id, household=actor).first()
+    if service_request is None:
+        raise NotFound(_("需求不存在。"))
+    if service_request.status == RequestStatus.MATCHED:
+        from orders.services.orders import order_cancel
+
+        order = service_request.orders.filter(status__in=ACTIVE_ORDER_STATUSES).first()
+        if order is None:
+            raise Conflict(_("需求状态已变化，请刷新。"))
+        order_cancel(order_id=order.pk, actor=actor, reason=reason, reopen_request=False)
+        service_request.refresh_from_db()
+        return service_request
+
+    now = timezone.now()
+    with transaction.atomic():
+        changed = ServiceRequest.objects.filter(pk=request_id, status=RequestStatus.OPEN).update(
+            status=RequestStatus.CANCELLED, cancel_reason=reason[:200], closed_at=now
+        )
+        if not changed:
+            current = ServiceRequest.objects.get(pk=request_id).status
+            raise InvalidTransition(
+                entity="request", current=current, target=RequestStatus.CANCELLED
+            )
+        _withdraw_pending_offers(request_id=request_id, now=now)
+        Occurrence.objects.filter(request_id=request_id).update(
+            status=OccurrenceStatus.CANCELLED, change_reason=reason[:200]
+        )
+    service_request.refresh_from_db()
+    return service_request
+
+
+def request_after_order_ended(
+    *, request_id: int, reason: str, now: dt.datetime | None = None, reopen: bool = True
+) -> ServiceRequest:
+    """After its order was cancelled: reopen the request (new wave) if it has not started,
+    else cancel it. Must run inside the caller's transaction."""
+    now = now or timezone.now()
+    service_request = ServiceRequest.objects.get(pk=request_id)
+    Occurrence.objects.filter(request_id=request_id).update(order=None, worker=None)
+    if reopen and service_request.starts_at > now:
+        changed = ServiceRequest.objects.filter(pk=request_id, status=RequestStatus.MATCHED).update(
+            status=RequestStatus.OPEN, matched_at=None
+        )
+        if changed:
+            from orders.services.offers import offer_wave_send
+
+            offer_wave_send(request_id=request_id, now=now)
+    else:
+        ServiceRequest.objects.filter(
+            pk=request_id, status__in=[RequestStatus.MATCHED, RequestStatus.OPEN]
+        ).update(status=RequestStatus.CANCELLED, cancel_reason=reason[:200], closed_at=now)
+        _withdraw_pending_offers(request_id=request_id, now=now)
+        Occurrence.objects.filter(request_id=request_id).update(
+            status=OccurrenceStatus.CANCELLED, change_reason=reason[:200]
+        )
+    service_request.refresh_from_db()
+    return service_request
+
+
+def requests_expire_due(*, now: dt.datetime | None = None) -> int:
+    """Expire open requests whose start has passed; each row is claimed by a conditional
+    UPDATE, so concurrent runs expire it once. Returns how many this call expired."""
+    now = now or timezone.now()
+    due_ids = list(
+        ServiceRequest.objects.filter(status=RequestStatus.OPEN, starts_at__lte=now).values_list(
+            "pk", flat=True
+        )
+    )
+    expired = 0
+    for request_id in due_ids:
+        with transaction.atomic():
+            claimed = ServiceRequest.objects.filter(
+                pk=request_id, status=RequestStatus.OPEN, starts_at__lte=now
+            ).update(status=RequestStatus.EXPIRED, closed_at=now)
+            if claimed:
+                expired += 1
+                _withdraw_pending_offers(request_id=request_id, now=now)
+    return expired
