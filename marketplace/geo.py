@@ -1,0 +1,115 @@
+"""Geometry for distance search: bounding boxes, great-circle distance, geodesic display distance.
+
+The search pipeline (marketplace.selectors.matching) is: a bounding box on the indexed
+`base_latitude`/`base_longitude` columns, then the exact great-circle (haversine) filter, then
+geopy's ellipsoidal geodesic for the distance shown to people. The box is built on the same
+sphere as the haversine formula, so every point within `radius_km` of the centre lies in it,
+at any latitude, near the poles and across the antimeridian.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from geopy.distance import geodesic
+
+# The mean Earth radius (IUGG), used by both the box and the haversine filter.
+EARTH_RADIUS_KM = 6371.0088
+KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180.0
+# Floating-point slack: a point at exactly the radius counts as inside, and the box is widened
+# by far less than a millimetre so rounding never drops a point that lies on its edge.
+DISTANCE_TOLERANCE_KM = 1e-9
+_BOX_SLACK_DEGREES = 1e-9
+
+
+@dataclass(frozen=True)
+class BoundingBox:
+    """Latitude range plus one or two longitude ranges (two when it crosses the antimeridian)."""
+
+    min_latitude: float
+    max_latitude: float
+    longitude_ranges: tuple[tuple[float, float], ...]
+
+    def contains(self, latitude: float, longitude: float) -> bool:
+        if not self.min_latitude <= latitude <= self.max_latitude:
+            return False
+        return any(low <= longitude <= high for low, high in self.longitude_ranges)
+
+
+def normalize_longitude(longitude: float) -> float:
+    """Map a longitude into [-180, 180)."""
+    return (longitude + 180.0) % 360.0 - 180.0
+
+
+def bounding_box(latitude: float, longitude: float, radius_km: float) -> BoundingBox:
+    """The smallest latitude/longitude box holding the spherical cap of `radius_km`.
+
+    Longitude half-width is asin(sin(r) / cos(lat)) (the meridians tangent to the circle), which
+    grows with 1/cos(lat). When the cap reaches a pole every longitude is included; when it
+    crosses the antimeridian the longitude range is split in two.
+    """
+    if radius_km < 0:
+        raise ValueError("radius_km must not be negative")
+    angular = radius_km / EARTH_RADIUS_KM  # radians
+    lat = math.radians(latitude)
+    min_lat = lat - angular
+    max_lat = lat + angular
+    full = ((-180.0, 180.0),)
+    if angular >= math.pi or max_lat >= math.pi / 2 or min_lat <= -math.pi / 2:
+        # The cap contains a pole: every meridian crosses it.
+        return BoundingBox(
+            min_latitude=max(math.degrees(min_lat), -90.0),
+            max_latitude=min(math.degrees(max_lat), 90.0),
+            longitude_ranges=full,
+        )
+    delta_lon = math.degrees(math.asin(min(1.0, math.sin(angular) / math.cos(lat))))
+    delta_lon += _BOX_SLACK_DEGREES
+    min_latitude = math.degrees(min_lat) - _BOX_SLACK_DEGREES
+    max_latitude = math.degrees(max_lat) + _BOX_SLACK_DEGREES
+    if delta_lon >= 180.0:
+        return BoundingBox(min_latitude, max_latitude, full)
+    centre = normalize_longitude(longitude)
+    low, high = centre - delta_lon, centre + delta_lon
+    if low < -180.0:
+        ranges: tuple[tuple[float, float], ...] = ((low + 360.0, 180.0), (-180.0, high))
+    elif high > 180.0:
+        ranges = ((low, 180.0), (-180.0, high - 360.0))
+    else:
+        ranges = ((low, high),)
+    return BoundingBox(min_latitude, max_latitude, ranges)
+
+
+def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Haversine distance on the mean-radius sphere, in kilometres."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    d_phi = phi2 - phi1
+    d_lambda = math.radians(lon2 - lon1)
+    h = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def geodesic_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """The ellipsoidal (WGS-84) distance that people are shown, in kilometres."""
+    return geodesic((lat1, lon1), (lat2, lon2)).km
+
+
+def within_radius(distance_km: float, radius_km: float) -> bool:
+    """A point at exactly the radius is inside."""
+    return distance_km <= radius_km + DISTANCE_TOLERANCE_KM
+
+
+def destination(latitude: float, longitude: float, bearing_degrees: float, distance_km: float):
+    """The point `distance_km` along the great circle from a start at a bearing (for tests)."""
+    angular = distance_km / EARTH_RADIUS_KM
+    phi1 = math.radians(latitude)
+    lambda1 = math.radians(longitude)
+    theta = math.radians(bearing_degrees)
+    phi2 = math.asin(
+        math.sin(phi1) * math.cos(angular) + math.cos(phi1) * math.sin(angular) * math.cos(theta)
+    )
+    lambda2 = lambda1 + math.atan2(
+        math.sin(theta) * math.sin(angular) * math.cos(phi1),
+        math.cos(angular) - math.sin(phi1) * math.sin(phi2),
+    )
+    return math.degrees(phi2), normalize_longitude(math.degrees(lambda2))

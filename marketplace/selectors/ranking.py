@@ -1,0 +1,154 @@
+"""The matching score and its parts, in one place for matching, reviews and profiles.
+
+score = 0.40 * distance + 0.30 * rating + 0.15 * experience + 0.15 * reliability, each part in
+[0, 1] for an eligible worker (higher is better); ties are broken by the smaller worker id.
+
+- distance = 1 - (d / R)², where R = min(worker's service radius, request's maximum distance)
+  and d is the local planar (equirectangular) distance from her base to the service point,
+  measured with the cosine of the service point's latitude. Within the 200 km maximum radius it
+  is within a fraction of a percent of the great-circle distance at the county's latitudes; it
+  only orders workers (who is within range is decided by the exact great-circle distance), and
+  being pure arithmetic it ranks the same in SQL (SQLite, PostgreSQL) and in Python.
+- rating = (bayesian_rating - 1) / 4, where bayesian_rating = (5 × 4.0 + rating_sum) /
+  (5 + rating_count): a newcomer counts as 4.0 and each review moves her towards her own mean.
+- experience = completed_jobs / (completed_jobs + 20): 0 for a newcomer, 0.5 after 20 jobs,
+  saturating towards 1 (diminishing returns, like a log scale, but computable in plain SQL).
+- reliability = (completed_jobs + 1) / (completed_jobs + 1 + 2 × no_shows +
+  late_cancellations): 1.0 with a clean record; a no-show weighs twice a late cancellation.
+"""
+
+from __future__ import annotations
+
+import math
+
+from django.db.models import Case, F, FloatField, Value, When
+from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import Cast, Least
+
+from marketplace.geo import KM_PER_DEGREE
+
+RATING_PRIOR_MEAN = 4.0
+RATING_PRIOR_WEIGHT = 5
+EXPERIENCE_HALF_JOBS = 20.0
+NO_SHOW_WEIGHT = 2.0
+LATE_CANCELLATION_WEIGHT = 1.0
+
+WEIGHT_DISTANCE = 0.40
+WEIGHT_RATING = 0.30
+WEIGHT_EXPERIENCE = 0.15
+WEIGHT_RELIABILITY = 0.15
+
+
+def bayesian_rating(rating_sum: int, rating_count: int) -> float:
+    """The rating shown and ranked: a 4.0 prior worth five reviews, then her own reviews."""
+    return (RATING_PRIOR_WEIGHT * RATING_PRIOR_MEAN + float(rating_sum)) / (
+        float(RATING_PRIOR_WEIGHT) + float(rating_count)
+    )
+
+
+def reliability(completed_jobs: int, no_shows: int, late_cancellations: int) -> float:
+    """Share of good outcomes, with one free good job so a newcomer starts at 1.0."""
+    good = float(completed_jobs) + 1.0
+    return good / (
+        good
+        + NO_SHOW_WEIGHT * float(no_shows)
+        + LATE_CANCELLATION_WEIGHT * float(late_cancellations)
+    )
+
+
+def experience(completed_jobs: int) -> float:
+    jobs = float(completed_jobs)
+    return jobs / (jobs + EXPERIENCE_HALF_JOBS)
+
+
+def longitude_scale(latitude: float) -> float:
+    """Kilometres per degree of longitude at the service point."""
+    return KM_PER_DEGREE * math.cos(math.radians(latitude))
+
+
+def _wrapped(delta_longitude: float) -> float:
+    if delta_longitude > 180.0:
+        return delta_longitude - 360.0
+    if delta_longitude < -180.0:
+        return delta_longitude + 360.0
+    return delta_longitude
+
+
+def planar_distance_squared(
+    latitude: float, longitude: float, base_latitude: float, base_longitude: float
+) -> float:
+    dy = (base_latitude - latitude) * KM_PER_DEGREE
+    dx = _wrapped(base_longitude - longitude) * longitude_scale(latitude)
+    return dy * dy + dx * dx
+
+
+def match_score(
+    *,
+    latitude: float,
+    longitude: float,
+    max_distance_km: float,
+    base_latitude: float,
+    base_longitude: float,
+    service_radius_km: float,
+    rating_sum: int,
+    rating_count: int,
+    completed_jobs: int,
+    no_shows: int,
+    late_cancellations: int,
+) -> float:
+    """The documented score (module docstring); same arithmetic as `score_expression`."""
+    radius = min(float(service_radius_km), float(max_distance_km))
+    distance_part = 1.0 - planar_distance_squared(
+        latitude, longitude, base_latitude, base_longitude
+    ) / (radius * radius)
+    rating_part = (bayesian_rating(rating_sum, rating_count) - 1.0) / 4.0
+    return (
+        WEIGHT_DISTANCE * distance_part
+        + WEIGHT_RATING * rating_part
+        + WEIGHT_EXPERIENCE * experience(completed_jobs)
+        + WEIGHT_RELIABILITY * reliability(completed_jobs, no_shows, late_cancellations)
+    )
+
+
+def _float(name: str):
+    return Cast(F(name), output_field=FloatField())
+
+
+def _const(value: float) -> Value:
+    return Value(float(value), output_field=FloatField())
+
+
+def score_expression(*, latitude: float, longitude: float, max_distance_km: float):
+    """`match_score` as a database expression on WorkerProfile (plain arithmetic only)."""
+    delta_lon = CombinedExpression(_float("base_longitude"), "-", _const(longitude))
+    wrapped = Case(
+        When(base_longitude__gt=longitude + 180.0, then=delta_lon - _const(360.0)),
+        When(base_longitude__lt=longitude - 180.0, then=delta_lon + _const(360.0)),
+        default=delta_lon,
+        output_field=FloatField(),
+    )
+    dy = (_float("base_latitude") - _const(latitude)) * _const(KM_PER_DEGREE)
+    dx = wrapped * _const(longitude_scale(latitude))
+    radius = Least(_float("service_radius_km"), _const(max_distance_km))
+    distance_part = _const(1.0) - (dy * dy + dx * dx) / (radius * radius)
+    rating_part = (
+        (
+            (_const(RATING_PRIOR_WEIGHT * RATING_PRIOR_MEAN) + _float("rating_sum"))
+            / (_const(RATING_PRIOR_WEIGHT) + _float("rating_count"))
+        )
+        - _const(1.0)
+    ) / _const(4.0)
+    jobs = _float("completed_jobs")
+    experience_part = jobs / (jobs + _const(EXPERIENCE_HALF_JOBS))
+    good = jobs + _const(1.0)
+    reliability_part = good / (
+        good
+        + _const(NO_SHOW_WEIGHT) * _float("no_shows")
+        + _const(LATE_CANCELLATION_WEIGHT) * _float("late_cancellations")
+    )
+    return (
+        _const(WEIGHT_DISTANCE) * distance_part
+        + _const(WEIGHT_RATING) * rating_part
+        + _const(WEIGHT_EXPERIENCE) * experience_part
+        + _const(WEIGHT_RELIABILITY) * reliability_part
+    )
