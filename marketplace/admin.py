@@ -1,0 +1,307 @@
+"""Django admin for operators: every marketplace model, searchable and filterable.
+
+The ID-card ciphertext is never shown; operators see the masked number and may set a new one.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from marketplace import idcard
+from marketplace.models import (
+    Agency,
+    AgencyStaff,
+    Category,
+    Certificate,
+    Division,
+    FederationOfficerProfile,
+    HealthCheck,
+    HouseholdProfile,
+    RosterEntry,
+    TrainingRecord,
+    User,
+    WorkerProfile,
+)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "display_name", "role", "phone", "is_active", "date_joined"]
+    list_filter = ["role", "is_active", "is_staff", "is_superuser"]
+    search_fields = ["username", "display_name", "phone", "email"]
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("美家"), {"fields": ("role", "display_name", "phone")}),
+    )
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        (_("美家"), {"fields": ("role", "display_name", "phone")}),
+    )
+
+
+@admin.register(Division)
+class DivisionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_zh", "name_en", "kind", "latitude", "longitude"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name_zh", "name_en"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_zh", "name_en", "requires_certificate", "pricing_unit"]
+    list_filter = ["requires_certificate", "pricing_unit"]
+    search_fields = ["code", "name_zh", "name_en"]
+    ordering = ["sort_order"]
+
+
+@admin.register(HouseholdProfile)
+class HouseholdAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "phone", "division", "created_at"]
+    list_filter = ["division"]
+    search_fields = ["name", "phone", "user__username", "address"]
+    list_select_related = ["user", "division"]
+    autocomplete_fields = ["user"]
+
+
+class CredentialInline(admin.TabularInline):
+    extra = 0
+    readonly_fields = ["verified_by", "verified_at"]
+
+
+class CertificateInline(CredentialInline):
+    model = Certificate
+    fields = [
+        "category",
+        "number",
+        "level",
+        "issuer",
+        "issued_on",
+        "expires_on",
+        "is_revoked",
+        "verified_by",
+        "verified_at",
+    ]
+
+
+class TrainingRecordInline(CredentialInline):
+    model = TrainingRecord
+    fields = [
+        "course",
+        "kind",
+        "category",
+        "provider",
+        "completed_on",
+        "verified_by",
+        "verified_at",
+    ]
+
+
+class HealthCheckInline(CredentialInline):
+    model = HealthCheck
+    fields = ["done_on", "valid_until", "institution", "verified_by", "verified_at"]
+
+
+class WorkerRosterInline(admin.TabularInline):
+    model = RosterEntry
+    fk_name = "worker"
+    extra = 0
+    fields = ["agency", "status", "started_on", "ended_on", "end_reason"]
+    autocomplete_fields = ["agency"]
+
+
+class WorkerProfileForm(forms.ModelForm):
+    """Adds a write-only ID number: the stored ciphertext never reaches the page."""
+
+    new_id_card_number = forms.CharField(
+        label=_("新身份证号"),
+        max_length=18,
+        required=False,
+        help_text=_("留空则不修改。"),
+    )
+
+    class Meta:
+        model = WorkerProfile
+        fields = [
+            "user",
+            "real_name",
+            "phone",
+            "division",
+            "base_latitude",
+            "base_longitude",
+            "service_radius_km",
+            "categories",
+            "hourly_rate",
+            "availability",
+            "is_accepting_offers",
+            "is_verified",
+            "verified_by",
+            "verified_at",
+            "bio",
+        ]
+
+    def clean_new_id_card_number(self) -> str:
+        number = idcard.normalize(self.cleaned_data.get("new_id_card_number", ""))
+        if not number:
+            return ""
+        if not idcard.is_valid(number):
+            raise forms.ValidationError(_("身份证号码无效。"))
+        taken = WorkerProfile.objects.filter(id_card_digest=idcard.digest(number))
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(_("该身份证号已注册。"))
+        return number
+
+    def save(self, commit: bool = True):
+        number = self.cleaned_data.get("new_id_card_number")
+        if number:
+            self.instance.set_id_card_number(number)
+        return super().save(commit=commit)
+
+
+@admin.register(WorkerProfile)
+class WorkerProfileAdmin(admin.ModelAdmin):
+    form = WorkerProfileForm
+    list_display = [
+        "real_name",
+        "user",
+        "phone",
+        "division",
+        "masked_id_card",
+        "is_verified",
+        "is_accepting_offers",
+        "service_radius_km",
+        "hourly_rate",
+        "completed_jobs",
+    ]
+    list_filter = ["is_verified", "is_accepting_offers", "division", "categories"]
+    search_fields = ["real_name", "phone", "user__username", "id_card_last4"]
+    list_select_related = ["user", "division"]
+    autocomplete_fields = ["user", "verified_by"]
+    filter_horizontal = ["categories"]
+    readonly_fields = [
+        "masked_id_card",
+        "rating_sum",
+        "rating_count",
+        "completed_jobs",
+        "no_shows",
+        "late_cancellations",
+        "created_at",
+    ]
+    inlines = [CertificateInline, TrainingRecordInline, HealthCheckInline, WorkerRosterInline]
+
+    @admin.display(description=_("身份证号"))
+    def masked_id_card(self, worker: WorkerProfile) -> str:
+        return worker.id_card_masked
+
+
+class AgencyStaffInline(admin.TabularInline):
+    model = AgencyStaff
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+class AgencyRosterInline(admin.TabularInline):
+    model = RosterEntry
+    fk_name = "agency"
+    extra = 0
+    fields = ["worker", "status", "started_on", "ended_on", "end_reason"]
+    autocomplete_fields = ["worker"]
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "licence_number", "division", "phone", "is_active", "created_at"]
+    list_filter = ["is_active", "division"]
+    search_fields = ["name", "licence_number", "phone"]
+    list_select_related = ["division"]
+    inlines = [AgencyStaffInline, AgencyRosterInline]
+
+
+@admin.register(AgencyStaff)
+class AgencyStaffAdmin(admin.ModelAdmin):
+    list_display = ["user", "agency", "staff_role", "created_at"]
+    list_filter = ["staff_role", "agency"]
+    search_fields = ["user__username", "user__display_name", "agency__name"]
+    list_select_related = ["user", "agency"]
+    autocomplete_fields = ["user", "agency"]
+
+
+@admin.register(RosterEntry)
+class RosterEntryAdmin(admin.ModelAdmin):
+    list_display = ["worker", "agency", "status", "started_on", "ended_on"]
+    list_filter = ["status", "agency"]
+    search_fields = ["worker__real_name", "worker__user__username", "agency__name"]
+    list_select_related = ["worker", "agency"]
+    autocomplete_fields = ["worker", "agency", "created_by"]
+    date_hierarchy = "started_on"
+
+
+class VerifiableAdmin(admin.ModelAdmin):
+    """Credentials: filter by verification state and search by the worker."""
+
+    list_select_related = ["worker", "verified_by"]
+    autocomplete_fields = ["worker", "verified_by"]
+
+    @admin.display(boolean=True, description=_("已核验"))
+    def verified(self, obj) -> bool:
+        return obj.is_verified
+
+
+class VerifiedListFilter(admin.SimpleListFilter):
+    title = _("核验状态")
+    parameter_name = "verified"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("已核验")), ("no", _("未核验"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(verified_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(verified_at__isnull=True)
+        return queryset
+
+
+@admin.register(Certificate)
+class CertificateAdmin(VerifiableAdmin):
+    list_display = [
+        "number",
+        "worker",
+        "category",
+        "level",
+        "issuer",
+        "issued_on",
+        "expires_on",
+        "is_revoked",
+        "verified",
+    ]
+    list_filter = [VerifiedListFilter, "category", "is_revoked", "level"]
+    search_fields = ["number", "worker__real_name", "worker__user__username", "issuer"]
+    date_hierarchy = "expires_on"
+
+
+@admin.register(TrainingRecord)
+class TrainingRecordAdmin(VerifiableAdmin):
+    list_display = ["course", "worker", "kind", "category", "provider", "completed_on", "verified"]
+    list_filter = [VerifiedListFilter, "kind", "category"]
+    search_fields = ["course", "provider", "worker__real_name", "worker__user__username"]
+    date_hierarchy = "completed_on"
+
+
+@admin.register(HealthCheck)
+class HealthCheckAdmin(VerifiableAdmin):
+    list_display = ["worker", "done_on", "valid_until", "institution", "verified"]
+    list_filter = [VerifiedListFilter, "institution"]
+    search_fields = ["worker__real_name", "worker__user__username", "institution"]
+    date_hierarchy = "valid_until"
+
+
+@admin.register(FederationOfficerProfile)
+class FederationOfficerAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "title", "division"]
+    list_filter = ["division"]
+    search_fields = ["name", "user__username"]
+    list_select_related = ["user", "division"]
+    autocomplete_fields = ["user"]
