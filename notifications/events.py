@@ -16,7 +16,7 @@ from notifications.models import Notification
 
 logger = logging.getLogger(__name__)
 
-# Event types (PRODUCT.md §5). Chat messages travel by their own path (notifications.chat).
+# Event types (PRODUCT.md §5). Chat travels by its own path (notifications.services), no inbox row.
 OFFER_CREATED = "offer.created"
 OFFER_WITHDRAWN = "offer.withdrawn"
 ORDER_UPDATED = "order.updated"
@@ -42,6 +42,13 @@ def push_to_users(user_ids: Iterable[int], frame: dict) -> None:
             logger.exception("could not push %s to user %s", frame.get("type"), user_id)
 
 
+def push_on_commit(*, recipients: Iterable[int], frame: dict) -> None:
+    """Push `frame` to the users' sockets once the caller's transaction commits, without an
+    inbox row (chat messages and read markers: the chat itself is their record)."""
+    user_ids = sorted(set(recipients))
+    transaction.on_commit(lambda: push_to_users(user_ids, frame))
+
+
 def send_event_on_commit(
     *, event_type: str, recipients: Iterable[int], payload: dict
 ) -> list[Notification]:
@@ -62,6 +69,7 @@ def send_event_on_commit(
             frame = {
                 "type": event_type,
                 "notification_id": notification.pk,
+                "created_at": notification.created_at.isoformat(),
                 **payload,
             }
             push_to_users([user_id], frame)

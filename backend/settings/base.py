@@ -101,7 +101,9 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # A prefix per deployment (or per test run) keeps pub/sub channels apart: the pub/sub
+            # layer ignores the Redis database number.
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": os.environ.get("CHANNEL_PREFIX", "meijia")},
         }
     }
     CACHES = {
@@ -185,6 +187,13 @@ MEIJIA = {
     "GEOCODER": os.environ.get("MEIJIA_GEOCODER", "gazetteer"),
     "GEOCODER_OPTIONS": {"user_agent": "meijia"},
     "DEMO_PASSWORD": "meijia-demo",
+    # Socket flood control (per connection, token bucket): chat.send frames, and all frames.
+    "SOCKET_CHAT_RATE": env_int("MEIJIA_SOCKET_CHAT_RATE", 10),
+    "SOCKET_CHAT_BURST": env_int("MEIJIA_SOCKET_CHAT_BURST", 20),
+    "SOCKET_FRAME_RATE": env_int("MEIJIA_SOCKET_FRAME_RATE", 30),
+    "SOCKET_FRAME_BURST": env_int("MEIJIA_SOCKET_FRAME_BURST", 60),
+    # Chat stays sendable this long after an order is completed, cancelled or replaced.
+    "CHAT_OPEN_DAYS_AFTER_CLOSE": env_int("MEIJIA_CHAT_OPEN_DAYS_AFTER_CLOSE", 14),
 }
 
 LOGGING = {
