@@ -300,7 +300,7 @@ def offer_accept(*, offer_id: int, worker: WorkerProfile) -> Order:
     `not_eligible` (she no longer qualifies; reasons in `reasons`), `declined`,
     `request_closed`. Locks: worker row, then the request (conditional UPDATE), then the offer.
     """
-    from marketplace.selectors.matching import is_worker_busy, worker_eligibility
+    from marketplace.selectors.eligibility import is_worker_busy, worker_eligibility
 
     offer = _own_offer(offer_id=offer_id, worker=worker)
     now = timezone.now()

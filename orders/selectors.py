@@ -1,0 +1,85 @@
+"""Reads of the orders app: querysets with what their callers render, scoped to the user."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from marketplace.models import AgencyStaff, User
+from orders.models import Contract, Occurrence, Offer, Order, OrderEvent, ServiceRequest
+
+
+def requests_of_household(*, user: User) -> QuerySet[ServiceRequest]:
+    """The household's own requests, newest first, with trade, division and visits loaded."""
+    return (
+        ServiceRequest.objects.filter(household=user)
+        .select_related("category", "division")
+        .prefetch_related(
+            Prefetch("occurrences", queryset=Occurrence.objects.order_by("starts_at")),
+            Prefetch(
+                "orders",
+                queryset=Order.objects.only("pk", "request_id", "status").order_by("-created_at"),
+            ),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def request_of_household(*, user: User, request_id: int) -> ServiceRequest | None:
+    return requests_of_household(user=user).filter(pk=request_id).first()
+
+
+def offers_of_worker(*, user: User, status: str | None = None) -> QuerySet[Offer]:
+    """A worker's offers, newest first, with the request summary loaded."""
+    queryset = (
+        Offer.objects.filter(worker__user=user)
+        .select_related("request__category", "request__division")
+        .order_by("-created_at", "-pk")
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset
+
+
+def _agency_ids_of(user: User) -> list[int]:
+    return list(AgencyStaff.objects.filter(user=user).values_list("agency_id", flat=True))
+
+
+def orders_of_user(*, user: User, status: str | None = None) -> QuerySet[Order]:
+    """Orders where the user is the household, the worker, or staff of the order's agency."""
+    condition = Q(household=user) | Q(worker__user=user)
+    agency_ids = _agency_ids_of(user) if user.is_agency_staff else []
+    if agency_ids:
+        condition |= Q(agency_id__in=agency_ids)
+    queryset = (
+        Order.objects.filter(condition)
+        .select_related(
+            "request__category", "request__division", "worker__user", "household", "agency"
+        )
+        .order_by("-created_at", "-pk")
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset
+
+
+def order_detail_of_user(*, user: User, order_id: int) -> Order | None:
+    """One order with its history and contracts, or None when the user is no party to it."""
+    return (
+        orders_of_user(user=user)
+        .filter(pk=order_id)
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=OrderEvent.objects.select_related("actor").order_by("created_at", "id"),
+            ),
+            Prefetch(
+                "contracts",
+                queryset=Contract.objects.only(
+                    "pk", "order_id", "version", "status", "signed_at", "text_sha256"
+                ).order_by("-version"),
+            ),
+            "disputes",
+            Prefetch("occurrences", queryset=Occurrence.objects.order_by("starts_at")),
+        )
+        .first()
+    )

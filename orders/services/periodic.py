@@ -1,0 +1,53 @@
+"""Time-based work that nobody clicks: one idempotent pass over everything due.
+
+Every item is claimed by a conditional UPDATE (or a row lock plus a status check) so that two
+copies running at once change each row once: offers past their expiry (and the next waves),
+open requests whose start passed, orders awaiting confirmation for AUTO_CONFIRM_HOURS, and
+review windows that closed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.utils import timezone
+
+from orders.models import Offer
+from orders.services.offers import offer_expire
+from orders.services.orders import orders_auto_confirm_due
+from orders.services.requests import requests_expire_due
+from orders.statuses import OfferStatus
+
+logger = logging.getLogger(__name__)
+
+
+def offers_expire_due(*, now: dt.datetime | None = None) -> int:
+    """Expire pending offers past `expires_at`; returns how many this call expired."""
+    now = now or timezone.now()
+    due = list(
+        Offer.objects.filter(status=OfferStatus.PENDING, expires_at__lte=now)
+        .order_by("request_id", "pk")
+        .values_list("pk", flat=True)
+    )
+    return sum(1 for offer_id in due if offer_expire(offer_id=offer_id, now=now))
+
+
+def _close_review_windows(now: dt.datetime) -> int:
+    try:
+        from orders.services.reviews import review_windows_close
+    except ImportError:
+        return 0
+    return review_windows_close(now=now)
+
+
+def run_due_work(now: dt.datetime | None = None) -> dict[str, int]:
+    """Do all due work once; returns the count of each kind of item this call changed."""
+    now = now or timezone.now()
+    counts = {
+        "offers_expired": offers_expire_due(now=now),
+        "requests_expired": requests_expire_due(now=now),
+        "orders_auto_confirmed": orders_auto_confirm_due(now=now),
+        "review_windows_closed": _close_review_windows(now),
+    }
+    return counts
