@@ -68,6 +68,14 @@ def _int_field(content: dict, name: str, *, minimum: int) -> int:
     return value
 
 
+def _string_field(content: dict, name: str) -> str:
+    if content.get(name) is None:
+        raise FrameError("required", gettext("缺少字段 %(field)s。") % {"field": name}, name)
+    if not isinstance(content[name], str):
+        raise FrameError("invalid", gettext("%(field)s 须为字符串。") % {"field": name}, name)
+    return content[name]
+
+
 def _send_sync(*, order_id: int, user, body, client_id) -> tuple[dict, bool]:
     message, created = chat_message_send(
         order_id=order_id, sender=user, body=body, client_id=client_id
@@ -183,13 +191,9 @@ class UserConsumer(AsyncJsonWebsocketConsumer):
 
     async def chat_send(self, content):
         order_id = _int_field(content, "order", minimum=1)
-        body = content.get("body")
-        if not isinstance(body, str):
-            raise FrameError("required", gettext("缺少字段 body。"), "body")
-        client_id = content.get("client_id")
-        if not isinstance(client_id, str) or not client_id:
-            # Required on the socket: a resend after a reconnect must not store twice.
-            raise FrameError("required", gettext("缺少字段 client_id。"), "client_id")
+        body = _string_field(content, "body")
+        # Required on the socket: a resend after a reconnect must not store twice.
+        client_id = _string_field(content, "client_id")
         wait = self.chat_bucket.take()
         if wait:
             await self.send_error(
