@@ -1,0 +1,40 @@
+"""`manage.py seed_demo`: the demo county (idempotent, seeded; refused in production)."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from marketplace.services import demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo county: agencies, workers, households and the documented accounts."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=demo.DEFAULT_SEED)
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=demo.DEFAULT_WORKERS,
+            help="generated workers besides the 20 demo-worker accounts (e.g. 100000)",
+        )
+        parser.add_argument("--households", type=int, default=demo.DEFAULT_HOUSEHOLDS)
+        parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+    def handle(self, *args, seed, workers, households, no_progress, **options):
+        if getattr(settings, "IS_PRODUCTION", False):
+            raise CommandError(
+                "seed_demo refuses to run under production settings: the demo password is public."
+            )
+        if workers < 0 or households < 0:
+            raise CommandError("--workers and --households must not be negative.")
+        summary = demo.demo_seed(
+            seed=seed,
+            workers=workers,
+            households=households,
+            progress=not no_progress and options["verbosity"] > 0 and workers >= 5000,
+        )
+        created = ", ".join(f"{k} {v}" for k, v in sorted(summary.created.items()) if v)
+        self.stdout.write(f"Created: {created}" if created else "Nothing new: demo data exists.")
+        self.stdout.write(f"Demo accounts (password for all: {settings.MEIJIA['DEMO_PASSWORD']}):")
+        for username, role in summary.accounts:
+            self.stdout.write(f"  {username:<45} {role}")

@@ -1,0 +1,189 @@
+import datetime as dt
+import io
+import math
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from marketplace import idcard
+from marketplace.models import (
+    Agency,
+    AgencyStaff,
+    Certificate,
+    Division,
+    FederationOfficerProfile,
+    HealthCheck,
+    HouseholdProfile,
+    RosterEntry,
+    TrainingRecord,
+    User,
+    WorkerProfile,
+)
+from marketplace.services import demo
+
+MODELS = [
+    User,
+    WorkerProfile,
+    HouseholdProfile,
+    Agency,
+    AgencyStaff,
+    RosterEntry,
+    Certificate,
+    TrainingRecord,
+    HealthCheck,
+    FederationOfficerProfile,
+    WorkerProfile.categories.through,
+]
+
+
+def seed(**options) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", "--workers", "120", "--households", "15", stdout=out, **options)
+    return out.getvalue()
+
+
+def counts() -> dict:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def distance_km(lat1, lng1, lat2, lng2) -> float:
+    dlat = math.radians(lat2 - lat1)
+    dlng = math.radians(lng2 - lng1)
+    a = (
+        math.sin(dlat / 2) ** 2
+        + math.cos(math.radians(lat1)) * math.cos(math.radians(lat2)) * math.sin(dlng / 2) ** 2
+    )
+    return 6371 * 2 * math.asin(math.sqrt(a))
+
+
+@pytest.mark.django_db
+def test_seed_creates_documented_accounts_and_prints_password():
+    output = seed()
+    today = timezone.localdate()
+    assert "meijia-demo" in output
+    names = ["demo-household", "demo-worker", "demo-agency", "demo-federation", "admin"]
+    names += [f"demo-worker-{i}" for i in range(2, 21)]
+    users = {u.username: u for u in User.objects.filter(username__in=names)}
+    assert set(users) == set(names)
+    for user in users.values():
+        assert user.check_password("meijia-demo")
+    admin = users["admin"]
+    assert admin.is_staff and admin.is_superuser and admin.role == "operator"
+    assert users["demo-household"].household.division.code == demo.CITY_SEAT_DIVISION
+    assert users["demo-federation"].federation_officer.division is None
+    staff = users["demo-agency"].agency_staff
+    assert staff.staff_role == "owner"
+
+    demo_workers = WorkerProfile.objects.filter(user__username__startswith="demo-worker")
+    assert demo_workers.count() == 20
+    for worker in demo_workers:
+        trades = set(worker.categories.values_list("code", flat=True))
+        assert {"housekeeper", "hourly_cleaning"} <= trades
+        assert worker.is_verified and worker.is_accepting_offers
+        assert distance_km(worker.base_latitude, worker.base_longitude, *demo.CITY_SEAT) <= 3.05
+        assert worker.roster_entries.get(status="active").agency_id == staff.agency_id
+        assert idcard.is_valid(worker.id_card_number)
+        for certificate in worker.certificates.all():
+            assert certificate.is_verified
+            assert certificate.expires_on > today + dt.timedelta(days=300)
+        assert worker.certificates.filter(category__code="housekeeper").exists()
+        assert worker.training_records.filter(kind="pre_job", verified_at__isnull=False).exists()
+        assert worker.health_checks.get().valid_until > today + dt.timedelta(days=100)
+    assert any(w.categories.count() > 2 for w in demo_workers)
+
+
+@pytest.mark.django_db
+def test_seed_spreads_workers_with_gaps_in_credentials():
+    seed()
+    generated = WorkerProfile.objects.filter(user__username__startswith="worker-")
+    assert generated.count() == 120
+    assert generated.values("division").distinct().count() >= 12
+    assert generated.filter(is_verified=False).exists()
+    assert generated.exclude(health_checks__isnull=False).exists()
+    assert generated.exclude(training_records__kind="pre_job").exists()
+    today = timezone.localdate()
+    assert Certificate.objects.filter(worker__in=generated, expires_on__lt=today).exists()
+    assert Certificate.objects.filter(worker__in=generated, verified_at=None).exists()
+    assert HealthCheck.objects.filter(worker__in=generated, valid_until__lt=today).exists()
+    assert Agency.objects.count() == 12
+    assert Agency.objects.values("division").distinct().count() >= 8
+    divisions = {d.pk: d for d in Division.objects.all()}
+    for worker in generated[:40]:
+        home = divisions[worker.division_id]
+        assert (
+            distance_km(worker.base_latitude, worker.base_longitude, home.latitude, home.longitude)
+            <= 3.05
+        )
+    digests = list(WorkerProfile.objects.values_list("id_card_digest", flat=True))
+    assert len(digests) == len(set(digests))
+
+
+@pytest.mark.django_db
+def test_seed_is_idempotent():
+    seed()
+    before = counts()
+    sample = {
+        w.user.username: (w.real_name, w.base_latitude, w.hourly_rate, w.id_card_digest)
+        for w in WorkerProfile.objects.select_related("user").order_by("pk")[:30]
+    }
+    worker = WorkerProfile.objects.get(user__username="demo-worker")
+    worker.hourly_rate = 9900  # a change made since the first run must survive the second
+    worker.save()
+
+    output = seed()
+    assert "Nothing new" in output
+    assert counts() == before
+    after = {
+        w.user.username: (w.real_name, w.base_latitude, w.hourly_rate, w.id_card_digest)
+        for w in WorkerProfile.objects.select_related("user").filter(user__username__in=sample)
+    }
+    sample["demo-worker"] = (*sample["demo-worker"][:2], 9900, sample["demo-worker"][3])
+    assert after == sample
+
+
+@pytest.mark.django_db
+def test_more_workers_later_adds_only_the_new_ones():
+    call_command("seed_demo", "--workers", "10", "--households", "0", stdout=io.StringIO())
+    first = {w.user.username: w.real_name for w in WorkerProfile.objects.select_related("user")}
+    call_command("seed_demo", "--workers", "25", "--households", "0", stdout=io.StringIO())
+    assert WorkerProfile.objects.count() == 20 + 25
+    for worker in WorkerProfile.objects.select_related("user").filter(user__username__in=first):
+        assert first[worker.user.username] == worker.real_name
+
+
+def test_same_seed_same_worker_different_seed_differs():
+    divisions = [
+        Division(code=str(i), name_zh="d", latitude=36.8, longitude=115.7) for i in range(16)
+    ]
+    one = demo.demo_worker_spec(7, seed=1, divisions=divisions)
+    assert one == demo.demo_worker_spec(7, seed=1, divisions=divisions)
+    others = [demo.demo_worker_spec(7, seed=s, divisions=divisions) for s in range(2, 6)]
+    assert any(o.real_name != one.real_name or o.latitude != one.latitude for o in others)
+
+
+@pytest.mark.django_db
+def test_demo_accounts_can_sign_in():
+    seed()
+    response = APIClient().post(
+        "/api/v1/auth/token/", {"username": "demo-worker", "password": "meijia-demo"}
+    )
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_seed_refuses_production_settings():
+    with override_settings(IS_PRODUCTION=True), pytest.raises(CommandError, match="production"):
+        seed()
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_load_reference_data_restores_names():
+    Division.objects.filter(code="371581001000").update(name_en="changed")
+    out = io.StringIO()
+    call_command("load_reference_data", stdout=out)
+    assert "16 divisions, 7 categories" in out.getvalue()
+    assert Division.objects.get(code="371581001000").name_en == "Qingnianlu Subdistrict"
