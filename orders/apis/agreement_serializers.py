@@ -1,0 +1,151 @@
+"""Input and output shapes of the contract, review, visit and replacement endpoints."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from orders.models import Contract, ContractSignature, Occurrence, Review
+from orders.services.occurrences import SCOPES
+from orders.services.reviews import MAX_COMMENT_LENGTH
+
+
+class SignatureOutput(serializers.ModelSerializer):
+    signer = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ContractSignature
+        fields = ["party", "signer", "signed_at", "text_sha256"]
+
+    def get_signer(self, signature) -> dict:
+        signer = signature.signer
+        return {"id": signer.pk, "display_name": signer.display_name or signer.username}
+
+
+class ContractOutput(serializers.ModelSerializer):
+    order = serializers.IntegerField(source="order_id")
+    signatures = SignatureOutput(many=True, read_only=True)
+    missing_parties = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Contract
+        fields = [
+            "order",
+            "version",
+            "status",
+            "text",
+            "text_sha256",
+            "terms",
+            "required_parties",
+            "signatures",
+            "missing_parties",
+            "created_at",
+            "signed_at",
+        ]
+
+    def get_missing_parties(self, contract) -> list[str]:
+        signed = {signature.party for signature in contract.signatures.all()}
+        return [party for party in contract.required_parties if party not in signed]
+
+
+class ContractQuery(serializers.Serializer):
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class ContractSignInput(serializers.Serializer):
+    text_sha256 = serializers.RegexField(
+        r"^[0-9a-fA-F]{64}$", required=False, allow_null=True, help_text=_("所签文本的SHA-256")
+    )
+
+
+class ContractAmendInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+    price = serializers.IntegerField(required=False, min_value=1, help_text=_("新价格（分）"))
+    starts_at = serializers.DateTimeField(required=False)
+    ends_at = serializers.DateTimeField(required=False)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+    def validate(self, attrs):
+        if len(attrs) == 1:
+            raise serializers.ValidationError(
+                {"changes": [_("请至少变更一项条款：price、starts_at、ends_at、notes。")]}
+            )
+        return attrs
+
+
+class ReviewInput(serializers.Serializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=MAX_COMMENT_LENGTH)
+
+
+class ReviewOutput(serializers.ModelSerializer):
+    order = serializers.IntegerField(source="order_id")
+    author = serializers.SerializerMethodField()
+    is_published = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Review
+        fields = [
+            "id",
+            "order",
+            "author",
+            "author_party",
+            "rating",
+            "comment",
+            "created_at",
+            "published_at",
+            "is_published",
+        ]
+
+    def get_author(self, review) -> dict:
+        return {"display_name": review.author.display_name or _("匿名用户")}
+
+    def get_is_published(self, review) -> bool:
+        return review.published_at is not None
+
+
+class WorkerReviewOutput(serializers.ModelSerializer):
+    """A public review: the household appears only by its display name."""
+
+    author = serializers.SerializerMethodField()
+    category = serializers.CharField(source="order.request.category.code")
+
+    class Meta:
+        model = Review
+        fields = ["id", "author", "category", "rating", "comment", "published_at"]
+
+    def get_author(self, review) -> dict:
+        return {"display_name": review.author.display_name or _("匿名用户")}
+
+
+class OccurrenceOutput(serializers.ModelSerializer):
+    request = serializers.IntegerField(source="request_id")
+    order = serializers.IntegerField(source="order_id", allow_null=True)
+    worker = serializers.IntegerField(source="worker_id", allow_null=True)
+
+    class Meta:
+        model = Occurrence
+        fields = [
+            "id",
+            "request",
+            "order",
+            "worker",
+            "starts_at",
+            "ends_at",
+            "original_starts_at",
+            "status",
+            "change_reason",
+        ]
+
+
+class OccurrenceMoveInput(serializers.Serializer):
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class OccurrenceCancelInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+    scope = serializers.ChoiceField(choices=SCOPES, default="this")
+
+
+class ReplaceInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
