@@ -28,6 +28,8 @@ CLOSE_UNAUTHORIZED = 4401
 MAX_FRAME_CHARS = 16_000
 # At most this many messages answer one `resync`; `has_more` asks the client to resync again.
 MAX_RESYNC_MESSAGES = 1000
+# Chat ids remembered per order per socket to keep a resync from repeating live messages.
+MAX_LIVE_IDS = 2000
 
 
 class FrameError(Exception):
@@ -123,8 +125,10 @@ class UserConsumer(AsyncJsonWebsocketConsumer):
         self.frame_bucket = TokenBucket(
             rate=knobs["SOCKET_FRAME_RATE"], burst=knobs["SOCKET_FRAME_BURST"]
         )
-        # Highest chat id a resync sent per order: live copies of those are not sent twice.
+        # Per order: the highest chat id a resync sent, and the ids sent live since then, so
+        # that neither a late live copy nor a resync repeats a message on this socket.
         self.resynced_up_to: dict[int, int] = {}
+        self.live_ids: dict[int, set[int]] = {}
         expires_at = self.scope.get("token_expires_at")
         if expires_at:
             self.expiry_task = asyncio.create_task(self.close_when_expired(expires_at))
@@ -221,18 +225,25 @@ class UserConsumer(AsyncJsonWebsocketConsumer):
         frames, has_more = await database_sync_to_async(_resync_sync)(
             order_id=order_id, user=self.user, after=after
         )
+        live = self.live_ids.get(order_id, set())
         for frame in frames:
-            await self.send_json(frame)
+            if frame["id"] not in live:
+                await self.send_json(frame)
         last_id = frames[-1]["id"] if frames else after
         self.resynced_up_to[order_id] = max(self.resynced_up_to.get(order_id, 0), last_id)
+        self.live_ids[order_id] = {i for i in live if i > self.resynced_up_to[order_id]}
         await self.send_json(
             {"type": "resync.done", "order": order_id, "last_id": last_id, "has_more": has_more}
         )
 
     async def push_frame(self, event):
         frame = event["frame"]
-        if frame.get("type") == CHAT_MESSAGE and frame.get("id", 0) <= self.resynced_up_to.get(
-            frame.get("order"), 0
-        ):
-            return
+        if frame.get("type") == CHAT_MESSAGE:
+            order_id, message_id = frame["order"], frame["id"]
+            live = self.live_ids.setdefault(order_id, set())
+            if message_id <= self.resynced_up_to.get(order_id, 0) or message_id in live:
+                return
+            live.add(message_id)
+            if len(live) > MAX_LIVE_IDS:  # keep memory bounded on a long-lived socket
+                self.live_ids[order_id] = set(sorted(live)[-MAX_LIVE_IDS // 2 :])
         await self.send_json(frame)

@@ -106,8 +106,9 @@ def test_mark_read_through_rest_is_monotonic(chat):
         "order": order.pk,
         "up_to": ids[1],
     }
-    assert worker.post(url(order, "read/"), {"up_to": ids[0]}, format="json").json()["up_to"] == (
-        ids[1]
+    assert (
+        worker.post(url(order, "read/"), {"up_to": ids[0]}, format="json").json()["up_to"]
+        == (ids[1])
     )
     assert worker.get("/api/v1/chats/unread/").json()["total"] == 1
     assert worker.get(url(order)).json()["read_up_to"] == ids[1]

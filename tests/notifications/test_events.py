@@ -39,9 +39,7 @@ async def test_event_reaches_exactly_its_recipients_after_commit():
     for communicator, user in zip(sockets[:2], (alice, bob), strict=True):
         frame = await receive(communicator)
         assert frame["type"] == "order.updated" and frame["order"] == 7
-        stored = await database_sync_to_async(Notification.objects.get)(
-            pk=frame["notification_id"]
-        )
+        stored = await database_sync_to_async(Notification.objects.get)(pk=frame["notification_id"])
         assert stored.user_id == user.pk and stored.type == "order.updated"
         assert frame["created_at"]
         assert await communicator.receive_nothing(timeout=0.2)  # once, not per duplicate id
