@@ -6,7 +6,7 @@ from tests.conftest import client_for
 
 WORKER_ME = "/api/v1/workers/me/"
 ID_NUMBER = "11010519491231002X"
-OTHER_ID = "110105199003070026"
+OTHER_ID = "110105199003070025"
 
 
 def snapshot(worker: WorkerProfile) -> dict:
@@ -182,7 +182,7 @@ def test_id_number_visibility(rostered_worker, kind, sees_full):
     worker, agency = rostered_worker
     response = client_for(viewer(kind, worker, agency)).get(f"/api/v1/workers/{worker.pk}/")
     assert response.status_code == 200
-    assert response.data["id_card_masked"] == "**************0026"
+    assert response.data["id_card_masked"] == "**************0025"
     assert ("id_card_number" in response.data) is sees_full
     if sees_full:
         assert response.data["id_card_number"] == OTHER_ID
