@@ -311,7 +311,13 @@ def offer_accept(*, offer_id: int, worker: WorkerProfile) -> Order:
         _refuse_not_pending(offer)
 
     with transaction.atomic():
-        worker = WorkerProfile.objects.select_for_update().select_related("user").get(pk=worker.pk)
+        # Lock only the profile row, and without blocking foreign-key checks: rows that
+        # reference this worker or her user (notifications, offers) can still be written.
+        worker = (
+            WorkerProfile.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("user")
+            .get(pk=worker.pk)
+        )
         service_request = ServiceRequest.objects.select_related("category").get(pk=offer.request_id)
         occurrences = list(
             Occurrence.objects.filter(
