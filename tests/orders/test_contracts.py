@@ -418,3 +418,66 @@ def test_print_view_for_parties_only(anon_client):
         assert "@page" in html and "A4" in html
         assert "家政服务合同" in html and "未签署" in html
         assert order.household.display_name in html  # the household's signature row
+
+
+# --- races ---------------------------------------------------------------------------------
+
+
+def reference_data_present() -> None:
+    """Transactional tests flush the migration-loaded divisions and trades; reload them."""
+    from marketplace import reference_data
+    from marketplace.models import Category, Division
+
+    if not Division.objects.exists() or not Category.objects.exists():
+        reference_data.load(Division, Category)
+
+
+def _run_concurrently(calls):
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(len(calls))
+    outcomes = []
+
+    def run(call):
+        try:
+            barrier.wait()
+            call()
+            outcomes.append("ok")
+        except Conflict as error:
+            outcomes.append(error.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(outcomes)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_last_signatures_confirm_once():
+    reference_data_present()
+    order = factories.OrderFactory()
+    contract_draft(order=order)
+    outcomes = _run_concurrently(
+        [lambda: sign(order, order.household), lambda: sign(order, order.worker.user)]
+    )
+    assert outcomes == ["ok", "ok"]
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CONFIRMED
+    assert OrderEvent.objects.filter(order=order, to_status=OrderStatus.CONFIRMED).count() == 1
+    assert Contract.objects.get(order=order).status == ContractStatus.SIGNED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_same_party_signing_twice_at_once_stores_one_signature():
+    reference_data_present()
+    order = factories.OrderFactory()
+    contract_draft(order=order)
+    outcomes = _run_concurrently([lambda: sign(order, order.household)] * 4)
+    assert outcomes == ["already_signed"] * 3 + ["ok"]
+    assert ContractSignature.objects.filter(party="household").count() == 1
