@@ -113,3 +113,59 @@ def destination(latitude: float, longitude: float, bearing_degrees: float, dista
         math.cos(angular) - math.sin(phi1) * math.sin(phi2),
     )
     return math.degrees(phi2), normalize_longitude(math.degrees(lambda2))
+
+
+def planar_box(latitude: float, longitude: float, radius_km: float) -> BoundingBox:
+    """The box holding every point within `radius_km` in the local planar (equirectangular)
+    metric of marketplace.selectors.ranking (longitude scaled by cos of `latitude`)."""
+    half_lat = radius_km / KM_PER_DEGREE + _BOX_SLACK_DEGREES
+    scale = math.cos(math.radians(latitude))
+    full = ((-180.0, 180.0),)
+    min_latitude = max(latitude - half_lat, -90.0)
+    max_latitude = min(latitude + half_lat, 90.0)
+    if scale <= 1e-12:
+        return BoundingBox(min_latitude, max_latitude, full)
+    half_lon = radius_km / (KM_PER_DEGREE * scale) + _BOX_SLACK_DEGREES
+    if half_lon >= 180.0:
+        return BoundingBox(min_latitude, max_latitude, full)
+    centre = normalize_longitude(longitude)
+    low, high = centre - half_lon, centre + half_lon
+    if low < -180.0:
+        ranges: tuple[tuple[float, float], ...] = ((low + 360.0, 180.0), (-180.0, high))
+    elif high > 180.0:
+        ranges = ((low, 180.0), (-180.0, high - 360.0))
+    else:
+        ranges = ((low, high),)
+    return BoundingBox(min_latitude, max_latitude, ranges)
+
+
+def intersect(first: BoundingBox, second: BoundingBox) -> BoundingBox | None:
+    """The overlap of two boxes, or None when they do not overlap."""
+    min_latitude = max(first.min_latitude, second.min_latitude)
+    max_latitude = min(first.max_latitude, second.max_latitude)
+    ranges = tuple(
+        (max(a_low, b_low), min(a_high, b_high))
+        for a_low, a_high in first.longitude_ranges
+        for b_low, b_high in second.longitude_ranges
+        if max(a_low, b_low) <= min(a_high, b_high)
+    )
+    if min_latitude > max_latitude or not ranges:
+        return None
+    return BoundingBox(min_latitude, max_latitude, ranges)
+
+
+def inner_planar_radius(radius_km: float) -> float:
+    """The largest planar radius whose circle lies inside `bounding_box(…, radius_km)`.
+
+    The box's half-width in planar kilometres is radius_km north-south and at least
+    R·sin(radius_km / R) east-west, whatever the latitude.
+    """
+    angular = min(radius_km / EARTH_RADIUS_KM, math.pi / 2)
+    return EARTH_RADIUS_KM * math.sin(angular)
+
+
+def reach_covering_planar(planar_km: float) -> float:
+    """The great-circle box radius whose box holds every point within `planar_km`."""
+    if planar_km >= EARTH_RADIUS_KM:
+        return math.inf
+    return EARTH_RADIUS_KM * math.asin(planar_km / EARTH_RADIUS_KM) * (1 + 1e-12) + 1e-9

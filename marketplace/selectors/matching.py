@@ -17,25 +17,30 @@ Pipeline, so that a search never scans every worker:
    a worker at exactly the radius included.
 4. The distance shown is geopy's ellipsoidal geodesic, rounded to 0.01 km.
 
-Ranking (marketplace.selectors.ranking): 0.40 × distance (1 - (d/R)²) + 0.30 × Bayesian rating
-((5 × 4.0 + rating_sum) / (5 + rating_count), scaled to 0..1) + 0.15 × experience
-(jobs / (jobs + 20)) + 0.15 × reliability ((jobs + 1) / (jobs + 1 + 2 × no-shows + late
+Ranking (marketplace.selectors.ranking): 0.55 × distance (1 - d/R) + 0.25 × Bayesian rating
+((5 × 4.0 + rating_sum) / (5 + rating_count), scaled to 0..1) + 0.10 × experience
+(jobs / (jobs + 20)) + 0.10 × reliability ((jobs + 1) / (jobs + 1 + 2 × no-shows + late
 cancellations)); higher is better, ties broken by the smaller worker id.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from marketplace.geo import (
     BoundingBox,
     bounding_box,
     geodesic_km,
     great_circle_km,
+    inner_planar_radius,
+    intersect,
+    planar_box,
+    reach_covering_planar,
     within_radius,
 )
 from marketplace.models import Category, WorkerProfile
@@ -54,6 +59,8 @@ Slot = tuple[dt.datetime, dt.datetime]
 SCORE_MARGIN = 1e-9
 FIRST_HEAD_MULTIPLE = 4
 MIN_HEAD = 32
+# Pass 1 starts with a box of the maximum distance divided by this, doubling as needed.
+FIRST_REACH_DIVISOR = 16
 
 
 @dataclass(frozen=True)
@@ -162,28 +169,135 @@ def find_matches(
             _exact(workers, slots=slots, **point), latitude=latitude, longitude=longitude
         )
 
-    ranked = (
-        WorkerProfile.objects.filter(in_box, is_verified=True, is_accepting_offers=True)
-        .annotate(match_score=ranking.score_expression(**point))
-        .order_by("-match_score", "pk")
+    # Growing boxes: the best `limit` found so far set a score every answer must reach, and
+    # only workers within the planar reach of that score (ranking.reach_for_score) can still
+    # beat it; the box grows (doubling) until it covers that reach or the maximum distance.
+    reach = max_distance_km / FIRST_REACH_DIVISOR
+    threshold: float | None = None
+    needed = math.inf
+    while True:
+        reach = min(reach, max_distance_km)
+        box = bounding_box(latitude, longitude, reach)
+        if needed < math.inf:
+            box = intersect(box, planar_box(latitude, longitude, needed)) or box
+        survivors = _best(
+            box,
+            excluded=excluded,
+            eligible=eligible,
+            category=category,
+            limit=limit,
+            point=point,
+            slots=slots,
+            min_score=threshold,
+            planar_reach=needed,
+        )
+        if len(survivors) >= limit:
+            threshold = survivors[limit - 1].score - 2 * SCORE_MARGIN
+            needed = ranking.reach_for_score(score=threshold, max_distance_km=max_distance_km)
+        if reach >= max_distance_km or needed <= inner_planar_radius(reach):
+            return _candidates(survivors, latitude=latitude, longitude=longitude)
+        reach = min(2 * reach, reach_covering_planar(needed))
+
+
+_ROW_FIELDS = (
+    "pk",
+    "base_latitude",
+    "base_longitude",
+    "service_radius_km",
+    "availability",
+    "rating_sum",
+    "rating_count",
+    "completed_jobs",
+    "no_shows",
+    "late_cancellations",
+)
+
+
+def _best(
+    box: BoundingBox,
+    *,
+    excluded: list[int],
+    eligible: QuerySet,
+    category: Category,
+    limit: int,
+    point: dict,
+    slots: Sequence[Slot],
+    min_score: float | None = None,
+    planar_reach: float = math.inf,
+) -> list[_Scored]:
+    """The best `limit` eligible workers with a base in `box`, exactly (see module docstring).
+
+    The database ranks the box by score and hands over a head of rows; the head gets the exact
+    distance and availability checks, then one query applies the credential and busy EXISTS
+    filters to the head's ids. The head grows until the `limit`-th survivor beats the last
+    fetched score, or the box is exhausted. Only the final `limit` are loaded as objects.
+    """
+    wrap = len(box.longitude_ranges) > 1 or box.longitude_ranges[0] == (-180.0, 180.0)
+    latitude, longitude = point["latitude"], point["longitude"]
+    through = WorkerProfile.categories.through
+    ranked = WorkerProfile.objects.filter(
+        bounding_box_filter(box), is_verified=True, is_accepting_offers=True
+    )
+    if planar_reach < math.inf:
+        ranked = ranked.alias(
+            planar_squared=ranking.planar_distance_squared_expression(
+                latitude=latitude, longitude=longitude, wrap=wrap
+            )
+        ).filter(planar_squared__lte=planar_reach * planar_reach)
+    ranked = ranked.annotate(match_score=ranking.score_expression(**point, wrap=wrap))
+    if min_score is not None:
+        ranked = ranked.filter(match_score__gte=min_score)
+    ranked = ranked.filter(
+        Exists(through.objects.filter(workerprofile_id=OuterRef("pk"), category_id=category.pk))
     )
     if excluded:
         ranked = ranked.exclude(pk__in=excluded)
-    survivors: list[_Scored] = []
+    ranked = ranked.order_by("-match_score", "pk").values_list(*_ROW_FIELDS, "match_score")
+    survivors: list[tuple[float, int]] = []
     offset = 0
     page = max(FIRST_HEAD_MULTIPLE * limit, MIN_HEAD)
     while True:
-        head = list(ranked.values_list("pk", "match_score")[offset : offset + page])
-        if head:
-            survivors.extend(
-                _exact(eligible.filter(pk__in=[pk for pk, _ in head]), slots=slots, **point)
-            )
-            survivors.sort(key=lambda item: (-item.score, item.worker.pk))
-        exhausted = len(head) < page
-        if exhausted or (
-            len(survivors) >= limit and survivors[limit - 1].score > head[-1][1] + SCORE_MARGIN
+        head = list(ranked[offset : offset + page])
+        near = {}
+        for row in head:
+            scored = _exact_row(row, slots=slots, **point)
+            if scored is not None:
+                near[row[0]] = scored
+        if near:
+            for pk in eligible.filter(pk__in=list(near)).values_list("pk", flat=True):
+                survivors.append((near[pk], pk))
+            survivors.sort(key=lambda item: (-item[0], item[1]))
+        if len(head) < page or (
+            len(survivors) >= limit and survivors[limit - 1][0] > head[-1][-1] + SCORE_MARGIN
         ):
             break
         offset += page
         page *= 4
-    return _candidates(survivors[:limit], latitude=latitude, longitude=longitude)
+    survivors = survivors[:limit]
+    workers = eligible.in_bulk([pk for _, pk in survivors])
+    return [_Scored(workers[pk], score) for score, pk in survivors if pk in workers]
+
+
+def _exact_row(
+    row: tuple, *, latitude: float, longitude: float, max_distance_km: float, slots
+) -> float | None:
+    """The score of a head row that passes the exact distance and availability checks."""
+    (_, base_lat, base_lon, radius, availability, r_sum, r_count, jobs, no_shows, late) = row[:10]
+    distance = great_circle_km(latitude, longitude, base_lat, base_lon)
+    if not within_radius(distance, min(radius, max_distance_km)):
+        return None
+    if not is_available(availability, slots):
+        return None
+    return ranking.match_score(
+        latitude=latitude,
+        longitude=longitude,
+        max_distance_km=max_distance_km,
+        base_latitude=base_lat,
+        base_longitude=base_lon,
+        service_radius_km=radius,
+        rating_sum=r_sum,
+        rating_count=r_count,
+        completed_jobs=jobs,
+        no_shows=no_shows,
+        late_cancellations=late,
+    )

@@ -1,9 +1,9 @@
 """The matching score and its parts, in one place for matching, reviews and profiles.
 
-score = 0.40 * distance + 0.30 * rating + 0.15 * experience + 0.15 * reliability, each part in
+score = 0.55 * distance + 0.25 * rating + 0.10 * experience + 0.10 * reliability, each part in
 [0, 1] for an eligible worker (higher is better); ties are broken by the smaller worker id.
 
-- distance = 1 - (d / R)², where R = min(worker's service radius, request's maximum distance)
+- distance = 1 - d / R, where R = min(worker's service radius, request's maximum distance)
   and d is the local planar (equirectangular) distance from her base to the service point,
   measured with the cosine of the service point's latitude. Within the 200 km maximum radius it
   is within a fraction of a percent of the great-circle distance at the county's latitudes; it
@@ -23,7 +23,7 @@ import math
 
 from django.db.models import Case, F, FloatField, Value, When
 from django.db.models.expressions import CombinedExpression
-from django.db.models.functions import Cast, Least
+from django.db.models.functions import Cast, Least, Sqrt
 
 from marketplace.geo import KM_PER_DEGREE
 
@@ -33,10 +33,10 @@ EXPERIENCE_HALF_JOBS = 20.0
 NO_SHOW_WEIGHT = 2.0
 LATE_CANCELLATION_WEIGHT = 1.0
 
-WEIGHT_DISTANCE = 0.40
-WEIGHT_RATING = 0.30
-WEIGHT_EXPERIENCE = 0.15
-WEIGHT_RELIABILITY = 0.15
+WEIGHT_DISTANCE = 0.55
+WEIGHT_RATING = 0.25
+WEIGHT_EXPERIENCE = 0.10
+WEIGHT_RELIABILITY = 0.10
 
 
 def bayesian_rating(rating_sum: int, rating_count: int) -> float:
@@ -98,9 +98,11 @@ def match_score(
 ) -> float:
     """The documented score (module docstring); same arithmetic as `score_expression`."""
     radius = min(float(service_radius_km), float(max_distance_km))
-    distance_part = 1.0 - planar_distance_squared(
-        latitude, longitude, base_latitude, base_longitude
-    ) / (radius * radius)
+    distance_part = (
+        1.0
+        - math.sqrt(planar_distance_squared(latitude, longitude, base_latitude, base_longitude))
+        / radius
+    )
     rating_part = (bayesian_rating(rating_sum, rating_count) - 1.0) / 4.0
     return (
         WEIGHT_DISTANCE * distance_part
@@ -118,19 +120,49 @@ def _const(value: float) -> Value:
     return Value(float(value), output_field=FloatField())
 
 
-def score_expression(*, latitude: float, longitude: float, max_distance_km: float):
-    """`match_score` as a database expression on WorkerProfile (plain arithmetic only)."""
-    delta_lon = CombinedExpression(_float("base_longitude"), "-", _const(longitude))
-    wrapped = Case(
-        When(base_longitude__gt=longitude + 180.0, then=delta_lon - _const(360.0)),
-        When(base_longitude__lt=longitude - 180.0, then=delta_lon + _const(360.0)),
-        default=delta_lon,
-        output_field=FloatField(),
-    )
-    dy = (_float("base_latitude") - _const(latitude)) * _const(KM_PER_DEGREE)
+def planar_distance_squared_expression(*, latitude: float, longitude: float, wrap: bool = True):
+    """`planar_distance_squared` as a database expression (base point columns only).
+
+    `wrap=False` leaves out the antimeridian correction, for boxes that do not cross it.
+    """
+    delta_lon = CombinedExpression(F("base_longitude"), "-", _const(longitude))
+    if not wrap:
+        wrapped = delta_lon
+    else:
+        wrapped = Case(
+            When(base_longitude__gt=longitude + 180.0, then=delta_lon - _const(360.0)),
+            When(base_longitude__lt=longitude - 180.0, then=delta_lon + _const(360.0)),
+            default=delta_lon,
+            output_field=FloatField(),
+        )
+    dy = (F("base_latitude") - _const(latitude)) * _const(KM_PER_DEGREE)
     dx = wrapped * _const(longitude_scale(latitude))
-    radius = Least(_float("service_radius_km"), _const(max_distance_km))
-    distance_part = _const(1.0) - (dy * dy + dx * dx) / (radius * radius)
+    return dy * dy + dx * dx
+
+
+def reach_for_score(*, score: float, max_distance_km: float) -> float:
+    """A planar distance beyond which no worker can score `score` or more.
+
+    For a worker at planar distance d the distance part is at most 1 - d / max distance
+    (her own radius can only be smaller) and every other part is below 1, so
+    score ≤ W_d (1 - d / max) + (1 - W_d); solving for d gives the bound.
+    """
+    static_max = WEIGHT_RATING + WEIGHT_EXPERIENCE + WEIGHT_RELIABILITY
+    share = (score - static_max) / WEIGHT_DISTANCE
+    if share <= 0:
+        return math.inf
+    return max_distance_km * max(0.0, 1.0 - min(share, 1.0))
+
+
+def score_expression(
+    *, latitude: float, longitude: float, max_distance_km: float, wrap: bool = True
+):
+    """`match_score` as a database expression on WorkerProfile (plain arithmetic only)."""
+    distance_squared = planar_distance_squared_expression(
+        latitude=latitude, longitude=longitude, wrap=wrap
+    )
+    radius = Least(F("service_radius_km"), _const(max_distance_km))
+    distance_part = _const(1.0) - Sqrt(distance_squared) / radius
     rating_part = (
         (
             (_const(RATING_PRIOR_WEIGHT * RATING_PRIOR_MEAN) + _float("rating_sum"))
