@@ -17,6 +17,7 @@ from orders.apis.agreement_serializers import (
     OccurrenceMoveInput,
     OccurrenceOutput,
     ReplaceInput,
+    ReplaceOutput,
     ReviewInput,
     ReviewOutput,
     WorkerReviewOutput,
@@ -155,7 +156,7 @@ class OccurrenceCancelApi(APIView):
 
 
 class PlacementReplaceApi(APIView):
-    @extend_schema(request=ReplaceInput)
+    @extend_schema(request=ReplaceInput, responses=ReplaceOutput)
     def post(self, request, order_id: int):
         data = ReplaceInput(data=request.data)
         data.is_valid(raise_exception=True)
