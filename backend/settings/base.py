@@ -169,6 +169,25 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # One schema name per choice set, so clients get stable enum names (and no collisions).
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "marketplace.models.Role",
+        "DivisionKindEnum": "marketplace.models.Division.Kind",
+        "PricingUnitEnum": "marketplace.models.Category.PricingUnit",
+        "StaffRoleEnum": "marketplace.models.AgencyStaff.StaffRole",
+        "RosterStatusEnum": "marketplace.models.RosterEntry.Status",
+        "TrainingKindEnum": "marketplace.models.TrainingKind",
+        "RequestKindEnum": "orders.statuses.RequestKind",
+        "RequestStatusEnum": "orders.statuses.RequestStatus",
+        "OfferStatusEnum": "orders.statuses.OfferStatus",
+        "OfferSourceEnum": "orders.statuses.OfferSource",
+        "OrderStatusEnum": "orders.statuses.OrderStatus",
+        "ContractStatusEnum": "orders.statuses.ContractStatus",
+        "PartyEnum": "orders.statuses.Party",
+        "OccurrenceStatusEnum": "orders.statuses.OccurrenceStatus",
+        "DisputeStatusEnum": "orders.statuses.DisputeStatus",
+        "DisputeOutcomeEnum": "orders.statuses.DisputeOutcome",
+    },
 }
 
 # Key for encrypting ID-card numbers at rest; derived from SECRET_KEY when not given.
