@@ -65,8 +65,12 @@ def order_transition(
     reason: str = "",
     data: dict | None = None,
     updates: dict | None = None,
+    from_statuses: tuple[str, ...] | None = None,
 ) -> Order:
     """Move an order along ORDER_TRANSITIONS, record the event and tell the parties.
+
+    `from_statuses` narrows the table for one action (confirming must come from
+    awaiting_confirmation, not from disputed, though both may lead to completed).
 
     Locks the order row (select_for_update; SQLite serialises writers). Raises NotFound when
     the order does not exist and InvalidTransition (409, with current_status) when the move is
@@ -82,7 +86,9 @@ def order_transition(
         if order is None:
             raise NotFound(_("订单不存在。"))
         from_status = order.status
-        if not can_transition(ORDER_TRANSITIONS, from_status, to_status):
+        if not can_transition(ORDER_TRANSITIONS, from_status, to_status) or (
+            from_statuses is not None and from_status not in from_statuses
+        ):
             raise InvalidTransition(entity="order", current=from_status, target=to_status)
         fields = {"status", "updated_at"}
         for field, value in (updates or {}).items():
@@ -154,6 +160,7 @@ def order_check_in(*, order_id: int, actor: User, now: dt.datetime | None = None
         to_status=OrderStatus.IN_PROGRESS,
         actor=actor,
         reason=_("服务员签到"),
+        from_statuses=(OrderStatus.CONFIRMED,),
         updates={"checked_in_at": now},
     )
 
@@ -168,6 +175,7 @@ def order_complete(*, order_id: int, actor: User, now: dt.datetime | None = None
         to_status=OrderStatus.AWAITING_CONFIRMATION,
         actor=actor,
         reason=_("服务员完工"),
+        from_statuses=(OrderStatus.IN_PROGRESS,),
         updates={"worker_finished_at": now},
     )
 
@@ -184,6 +192,7 @@ def order_mark_completed(
             actor=actor,
             reason=reason,
             updates={"completed_at": now},
+            from_statuses=(OrderStatus.AWAITING_CONFIRMATION,),
         )
         WorkerProfile.objects.filter(pk=order.worker_id).update(
             completed_jobs=F("completed_jobs") + 1
@@ -303,6 +312,7 @@ def _cancel(
             actor=actor,
             reason=reason,
             data={"party": party, "fee": fee, **data},
+            from_statuses=CANCELLABLE_STATUSES,
             updates={
                 "cancelled_at": now,
                 "cancelled_by_party": party,
@@ -428,6 +438,7 @@ def order_dispute_open(*, order_id: int, actor: User, reason: str, now=None) -> 
             actor=actor,
             reason=reason,
             data={"party": party},
+            from_statuses=DISPUTABLE_STATUSES,
         )
         # order_transition checked the status under the lock; record what it came from.
         previous = order.events.order_by("-id").values_list("from_status", flat=True).first()
@@ -495,6 +506,7 @@ def order_dispute_resolve(
             reason=note or _("争议处理：%(outcome)s") % {"outcome": outcome},
             data={"dispute": dispute.pk, "outcome": outcome, "refund_amount": refund_amount},
             updates=updates,
+            from_statuses=(OrderStatus.DISPUTED,),
         )
         was_completed = dispute.previous_status == OrderStatus.COMPLETED
         if target == OrderStatus.COMPLETED and not was_completed:
