@@ -252,8 +252,9 @@ async def test_chat_closes_for_sending_some_days_after_the_order_ended(agency_or
     await cancel(days_ago=settings.MEIJIA["CHAT_OPEN_DAYS_AFTER_CLOSE"] + 1)
     await send_chat(communicator, order.pk, "too late")
     assert (await receive(communicator))["code"] == "chat_closed"
-    # Still readable.
-    await communicator.send_json_to({"type": "resync", "order": order.pk, "after": 0})
-    assert (await receive(communicator))["body"] == "about the fee"
-    assert (await receive(communicator))["type"] == "resync.done"
-    await communicator.disconnect()
+    # Still readable, from a fresh socket (a socket never repeats what it already delivered).
+    reader = await connected(order.worker.user)
+    await reader.send_json_to({"type": "resync", "order": order.pk, "after": 0})
+    assert (await receive(reader))["body"] == "about the fee"
+    assert (await receive(reader))["type"] == "resync.done"
+    await close_all(communicator, reader)
