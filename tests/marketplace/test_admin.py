@@ -79,3 +79,57 @@ def test_admin_refuses_non_staff(household):
     response = client.get(reverse("admin:marketplace_workerprofile_changelist"))
     assert response.status_code == 302
     assert WorkerProfile.objects.count() == 0
+
+
+def worker_form_data(worker, **overrides):
+    data = {
+        "user": worker.user_id,
+        "real_name": worker.real_name,
+        "phone": worker.phone,
+        "division": worker.division_id,
+        "base_latitude": worker.base_latitude,
+        "base_longitude": worker.base_longitude,
+        "service_radius_km": worker.service_radius_km,
+        "categories": list(worker.categories.values_list("pk", flat=True)),
+        "hourly_rate": worker.hourly_rate,
+        "availability": "{}",
+        "is_accepting_offers": "on",
+        "is_verified": "on",
+        "bio": "",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.django_db
+def test_operator_sets_a_new_id_number_through_the_form(populated):
+    from marketplace.admin import WorkerProfileForm
+
+    form = WorkerProfileForm(
+        data=worker_form_data(populated, new_id_card_number="110105199003070025"),
+        instance=populated,
+    )
+    assert form.is_valid(), form.errors
+    form.save()
+    populated.refresh_from_db()
+    assert populated.id_card_number == "110105199003070025"
+    assert populated.id_card_last4 == "0025"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("number", ["110105199003070026", "taken"])
+def test_admin_form_refuses_bad_or_taken_number(populated, number):
+    from marketplace.admin import WorkerProfileForm
+
+    if number == "taken":
+        other = factories.WorkerFactory(credentials=False)
+        other.set_id_card_number("110105199003070025")
+        other.save()
+        number = "110105199003070025"
+    form = WorkerProfileForm(
+        data=worker_form_data(populated, new_id_card_number=number), instance=populated
+    )
+    assert not form.is_valid()
+    assert "new_id_card_number" in form.errors
+    populated.refresh_from_db()
+    assert populated.id_card_number == ID_NUMBER
