@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from orders.models import Offer, Order, ServiceRequest
-from orders.services.offers import offer_accept
+from orders.services.offers import offer_accept, offer_invite
 from orders.services.requests import RequestInput, request_create
 from orders.statuses import OrderStatus
 from tests import factories
@@ -67,7 +67,13 @@ def accepted_order(*, workers: int = 1, starts_at=None, agency=None, **fields) -
     if agency is not None:
         factories.RosterEntryFactory(agency=agency, worker=pool[0])
     service_request = make_request(starts_at=starts_at, **fields)
-    offer = Offer.objects.filter(request=service_request, worker=pool[0]).get()
+    offer = Offer.objects.filter(request=service_request, worker=pool[0]).first()
+    if offer is None:  # not in the first wave (many equal workers): invite her directly
+        offer, _ = offer_invite(
+            request_id=service_request.pk,
+            household=service_request.household,
+            worker_id=pool[0].pk,
+        )
     return offer_accept(offer_id=offer.pk, worker=pool[0])
 
 

@@ -17,7 +17,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, loop: bool = False, interval: float = 30.0, **options):
         while True:
-            close_old_connections()
             counts = run_due_work()
             self.stdout.write(" ".join(f"{key}={value}" for key, value in counts.items()))
             if not loop:
@@ -26,3 +25,4 @@ class Command(BaseCommand):
                 time.sleep(max(interval, 1.0))
             except KeyboardInterrupt:
                 return
+            close_old_connections()  # a long-lived loop must not keep a broken connection
