@@ -21,10 +21,6 @@ from __future__ import annotations
 
 import math
 
-from django.db.models import Case, F, FloatField, Value, When
-from django.db.models.expressions import CombinedExpression
-from django.db.models.functions import Cast, Least, Sqrt
-
 from marketplace.geo import KM_PER_DEGREE
 
 RATING_PRIOR_MEAN = 4.0
@@ -112,34 +108,6 @@ def match_score(
     )
 
 
-def _float(name: str):
-    return Cast(F(name), output_field=FloatField())
-
-
-def _const(value: float) -> Value:
-    return Value(float(value), output_field=FloatField())
-
-
-def planar_distance_squared_expression(*, latitude: float, longitude: float, wrap: bool = True):
-    """`planar_distance_squared` as a database expression (base point columns only).
-
-    `wrap=False` leaves out the antimeridian correction, for boxes that do not cross it.
-    """
-    delta_lon = CombinedExpression(F("base_longitude"), "-", _const(longitude))
-    if not wrap:
-        wrapped = delta_lon
-    else:
-        wrapped = Case(
-            When(base_longitude__gt=longitude + 180.0, then=delta_lon - _const(360.0)),
-            When(base_longitude__lt=longitude - 180.0, then=delta_lon + _const(360.0)),
-            default=delta_lon,
-            output_field=FloatField(),
-        )
-    dy = (F("base_latitude") - _const(latitude)) * _const(KM_PER_DEGREE)
-    dx = wrapped * _const(longitude_scale(latitude))
-    return dy * dy + dx * dx
-
-
 def reach_for_score(*, score: float, max_distance_km: float) -> float:
     """A planar distance beyond which no worker can score `score` or more.
 
@@ -154,33 +122,57 @@ def reach_for_score(*, score: float, max_distance_km: float) -> float:
     return max_distance_km * max(0.0, 1.0 - min(share, 1.0))
 
 
-def score_expression(
-    *, latitude: float, longitude: float, max_distance_km: float, wrap: bool = True
-):
-    """`match_score` as a database expression on WorkerProfile (plain arithmetic only)."""
-    distance_squared = planar_distance_squared_expression(
-        latitude=latitude, longitude=longitude, wrap=wrap
-    )
-    radius = Least(F("service_radius_km"), _const(max_distance_km))
-    distance_part = _const(1.0) - Sqrt(distance_squared) / radius
-    rating_part = (
-        (
-            (_const(RATING_PRIOR_WEIGHT * RATING_PRIOR_MEAN) + _float("rating_sum"))
-            / (_const(RATING_PRIOR_WEIGHT) + _float("rating_count"))
+def score_sql(
+    *, latitude: float, longitude: float, max_distance_km: float, wrap: bool = True, alias: str
+) -> tuple[str, str, list[float], list[float]]:
+    """`match_score` and the planar distance² as SQL on WorkerProfile columns (`alias`.col).
+
+    Plain arithmetic and SQRT, valid on SQLite and PostgreSQL, in the same order of operations
+    as `match_score`. Returns (score_sql, planar_squared_sql, score_params, planar_params).
+    """
+    column = f"{alias}.%s".__mod__
+    lon, lat = column("base_longitude"), column("base_latitude")
+    if wrap:
+        delta_lon = (
+            f"(CASE WHEN {lon} > %s THEN ({lon} - %s) - 360.0"
+            f" WHEN {lon} < %s THEN ({lon} - %s) + 360.0 ELSE ({lon} - %s) END)"
         )
-        - _const(1.0)
-    ) / _const(4.0)
-    jobs = _float("completed_jobs")
-    experience_part = jobs / (jobs + _const(EXPERIENCE_HALF_JOBS))
-    good = jobs + _const(1.0)
-    reliability_part = good / (
-        good
-        + _const(NO_SHOW_WEIGHT) * _float("no_shows")
-        + _const(LATE_CANCELLATION_WEIGHT) * _float("late_cancellations")
+        lon_params = [longitude + 180.0, longitude, longitude - 180.0, longitude, longitude]
+    else:
+        delta_lon, lon_params = f"({lon} - %s)", [longitude]
+    dy = f"(({lat} - %s) * %s)"
+    dx = f"({delta_lon} * %s)"
+    planar = f"({dy} * {dy} + {dx} * {dx})"
+    dy_params = [latitude, KM_PER_DEGREE]
+    dx_params = [*lon_params, longitude_scale(latitude)]
+    planar_params = [*dy_params, *dy_params, *dx_params, *dx_params]
+
+    def as_float(name: str) -> str:
+        return f"CAST({column(name)} AS DOUBLE PRECISION)"
+
+    own_radius = column("service_radius_km")
+    radius = f"(CASE WHEN {own_radius} < %s THEN {own_radius} ELSE %s END)"
+    jobs = as_float("completed_jobs")
+    score = (
+        f"%s * (1.0 - SQRT({planar}) / {radius})"
+        f" + %s * ((((%s + {as_float('rating_sum')})"
+        f" / (%s + {as_float('rating_count')})) - 1.0) / 4.0)"
+        f" + %s * ({jobs} / ({jobs} + %s))"
+        f" + %s * (({jobs} + 1.0) / ((({jobs} + 1.0) + %s * {as_float('no_shows')})"
+        f" + %s * {as_float('late_cancellations')}))"
     )
-    return (
-        _const(WEIGHT_DISTANCE) * distance_part
-        + _const(WEIGHT_RATING) * rating_part
-        + _const(WEIGHT_EXPERIENCE) * experience_part
-        + _const(WEIGHT_RELIABILITY) * reliability_part
-    )
+    params = [
+        WEIGHT_DISTANCE,
+        *planar_params,
+        float(max_distance_km),
+        float(max_distance_km),
+        WEIGHT_RATING,
+        RATING_PRIOR_WEIGHT * RATING_PRIOR_MEAN,
+        float(RATING_PRIOR_WEIGHT),
+        WEIGHT_EXPERIENCE,
+        EXPERIENCE_HALF_JOBS,
+        WEIGHT_RELIABILITY,
+        NO_SHOW_WEIGHT,
+        LATE_CANCELLATION_WEIGHT,
+    ]
+    return score, planar, params, planar_params
