@@ -185,7 +185,7 @@ def demo_staff_accounts_ensure(*, password_hash: str, summary: DemoSummary) -> U
         password_hash,
         role=Role.FEDERATION,
         display_name="临清市妇联",
-        phone="13900000001",
+        phone="13900009001",
     )
     _, created = FederationOfficerProfile.objects.get_or_create(
         user=officer, defaults={"name": "张主任", "title": "临清市妇联 家政美家项目负责人"}
@@ -523,7 +523,7 @@ def demo_households_ensure(
     """demo-household at the city seat and `count` generated households over the divisions."""
     divisions = list(Division.objects.order_by("code"))
     seat_division = next(d for d in divisions if d.code == CITY_SEAT_DIVISION)
-    rows = [("demo-household", "王女士", "13900000002", seat_division, CITY_SEAT, "幸福小区3号楼")]
+    rows = [("demo-household", "王女士", "13900009002", seat_division, CITY_SEAT, "幸福小区3号楼")]
     for number in range(1, count + 1):
         rng = random.Random(f"{seed}-household-{number}")
         division = divisions[rng.randrange(len(divisions))]
