@@ -187,3 +187,33 @@ def test_load_reference_data_restores_names():
     call_command("load_reference_data", stdout=out)
     assert "16 divisions, 7 categories" in out.getvalue()
     assert Division.objects.get(code="371581001000").name_en == "Qingnianlu Subdistrict"
+
+
+@pytest.mark.django_db
+def test_demo_workers_are_eligible_and_the_county_has_every_gap():
+    from marketplace.models import Category
+    from marketplace.selectors import eligibility
+
+    seed()
+    today = timezone.localdate()
+    for code in ["housekeeper", "hourly_cleaning"]:
+        eligible = eligibility.eligible_workers(
+            category=Category.objects.get(code=code),
+            starts_on=today + dt.timedelta(days=1),
+            ends_on=today + dt.timedelta(days=30),
+        )
+        usernames = set(eligible.values_list("user__username", flat=True))
+        assert {"demo-worker", *(f"demo-worker-{i}" for i in range(2, 21))} <= usernames
+
+    reasons = set()
+    housekeeper = Category.objects.get(code="housekeeper")
+    for worker in WorkerProfile.objects.filter(
+        user__username__startswith="worker-", categories=housekeeper
+    ).select_related("user"):
+        reasons.update(eligibility.worker_eligibility(worker=worker, category=housekeeper).reasons)
+    assert {
+        eligibility.NOT_VERIFIED,
+        eligibility.CERTIFICATE_EXPIRED,
+        eligibility.NO_PRE_JOB_TRAINING,
+        eligibility.NO_HEALTH_CHECK,
+    } <= reasons
