@@ -141,3 +141,22 @@ def test_agency_staff_sees_its_agencys_orders_only():
     detail = client_for(staff.user).get(f"/api/v1/orders/{mine.pk}/")
     assert detail.status_code == 200
     assert detail.json()["party"] == "agency"
+
+
+def test_operator_admin_pages_for_every_orders_model_load(client):
+    order = order_in(OrderStatus.CONFIRMED)
+    client.force_login(factories.operator_user())
+    for model in (
+        "servicerequest",
+        "offer",
+        "order",
+        "orderevent",
+        "dispute",
+        "contract",
+        "occurrence",
+        "review",
+    ):
+        response = client.get(f"/admin/orders/{model}/", {"q": "1"})
+        assert response.status_code == 200, model
+    assert client.get(f"/admin/orders/order/{order.pk}/change/").status_code == 200
+    assert client.get(f"/admin/orders/servicerequest/{order.request_id}/change/").status_code == 200
