@@ -38,7 +38,10 @@ def request_slots(service_request: ServiceRequest) -> list[tuple[dt.datetime, dt
     return [
         (o.starts_at, o.ends_at)
         for o in Occurrence.objects.filter(
-            request=service_request, status=OccurrenceStatus.SCHEDULED
+            # Unassigned visits only: a replaced placement worker's served part stays hers.
+            request=service_request,
+            status=OccurrenceStatus.SCHEDULED,
+            order__isnull=True,
         ).order_by("starts_at")
     ]
 
@@ -321,7 +324,9 @@ def offer_accept(*, offer_id: int, worker: WorkerProfile) -> Order:
         service_request = ServiceRequest.objects.select_related("category").get(pk=offer.request_id)
         occurrences = list(
             Occurrence.objects.filter(
-                request_id=service_request.pk, status=OccurrenceStatus.SCHEDULED
+                request_id=service_request.pk,
+                status=OccurrenceStatus.SCHEDULED,
+                order__isnull=True,  # not a replaced placement worker's served part
             )
         )
         slots = [(o.starts_at, o.ends_at) for o in occurrences]
@@ -376,9 +381,9 @@ def offer_accept(*, offer_id: int, worker: WorkerProfile) -> Order:
                 )
         except IntegrityError as error:  # one_live_order_per_request: someone else won
             raise Conflict(_("该需求已被其他服务员接单。"), code="taken") from error
-        Occurrence.objects.filter(
-            request_id=service_request.pk, status=OccurrenceStatus.SCHEDULED
-        ).update(order=order, worker=worker)
+        Occurrence.objects.filter(pk__in=[o.pk for o in occurrences]).update(
+            order=order, worker=worker
+        )
         event = OrderEvent.objects.create(
             order=order,
             actor=worker.user,

@@ -26,6 +26,7 @@ from orders.statuses import (
     ACTIVE_ORDER_STATUSES,
     OccurrenceStatus,
     OfferStatus,
+    OrderStatus,
     RequestKind,
     RequestStatus,
 )
@@ -326,9 +327,9 @@ def request_cancel(*, request_id: int, actor: User, reason: str) -> ServiceReque
                 entity="request", current=current, target=RequestStatus.CANCELLED
             )
         _withdraw_pending_offers(request_id=request_id, now=now)
-        Occurrence.objects.filter(request_id=request_id).update(
-            status=OccurrenceStatus.CANCELLED, change_reason=reason[:200]
-        )
+        Occurrence.objects.filter(request_id=request_id).exclude(
+            order__status=OrderStatus.REPLACED
+        ).update(status=OccurrenceStatus.CANCELLED, change_reason=reason[:200])
     service_request.refresh_from_db()
     return service_request
 
@@ -340,7 +341,9 @@ def request_after_order_ended(
     else cancel it. Must run inside the caller's transaction."""
     now = now or timezone.now()
     service_request = ServiceRequest.objects.get(pk=request_id)
-    Occurrence.objects.filter(request_id=request_id).update(order=None, worker=None)
+    Occurrence.objects.filter(request_id=request_id).exclude(
+        order__status=OrderStatus.REPLACED
+    ).update(order=None, worker=None)
     if reopen and service_request.starts_at > now:
         changed = ServiceRequest.objects.filter(pk=request_id, status=RequestStatus.MATCHED).update(
             status=RequestStatus.OPEN, matched_at=None
@@ -354,9 +357,9 @@ def request_after_order_ended(
             pk=request_id, status__in=[RequestStatus.MATCHED, RequestStatus.OPEN]
         ).update(status=RequestStatus.CANCELLED, cancel_reason=reason[:200], closed_at=now)
         _withdraw_pending_offers(request_id=request_id, now=now)
-        Occurrence.objects.filter(request_id=request_id).update(
-            status=OccurrenceStatus.CANCELLED, change_reason=reason[:200]
-        )
+        Occurrence.objects.filter(request_id=request_id).exclude(
+            order__status=OrderStatus.REPLACED
+        ).update(status=OccurrenceStatus.CANCELLED, change_reason=reason[:200])
     service_request.refresh_from_db()
     return service_request
 

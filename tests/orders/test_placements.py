@@ -149,3 +149,20 @@ def test_replace_permission_table(anon_client):
     order.refresh_from_db()
     assert order.status == OrderStatus.IN_PROGRESS
     assert Occurrence.objects.filter(request=order.request).count() == 1
+
+
+def test_replacement_worker_takes_only_the_rest_of_the_term():
+    from orders.services.offers import offer_accept
+
+    order = placement_order(started_hours_ago=48)
+    first_worker = order.worker
+    candidate = factories.WorkerFactory(trades=["maternity_nurse"])
+    assert client_for(order.household).post(url(order), {"reason": "换人"}).status_code == 200
+    offer = Offer.objects.get(request=order.request, worker=candidate, status="pending")
+    new_order = offer_accept(offer_id=offer.pk, worker=candidate)
+
+    served, rest = Occurrence.objects.filter(request=order.request).order_by("starts_at")
+    assert (served.worker, served.order) == (first_worker, order)  # hers stays hers
+    assert (rest.worker, rest.order) == (candidate, new_order)
+    assert (new_order.starts_at, new_order.ends_at) == (rest.starts_at, rest.ends_at)
+    assert new_order.starts_at > timezone.now()
