@@ -481,3 +481,29 @@ def test_same_party_signing_twice_at_once_stores_one_signature():
     outcomes = _run_concurrently([lambda: sign(order, order.household)] * 4)
     assert outcomes == ["already_signed"] * 3 + ["ok"]
     assert ContractSignature.objects.filter(party="household").count() == 1
+
+
+def test_offer_acceptance_drafts_the_contract_that_parties_sign_through_the_api():
+    from tests.orders.flow_helpers import accepted_order
+
+    agency = factories.AgencyFactory()
+    order = accepted_order(agency=agency)
+    staff = factories.AgencyStaffFactory(agency=agency).user
+    contract = Contract.objects.get(order=order)
+    assert contract.version == 1
+    assert contract.required_parties == ["household", "worker", "agency"]
+    amended = client_for(staff).post(
+        f"/api/v1/orders/{order.pk}/contract/amend/",
+        {"notes": "每周一三五做饭", "reason": "企业补充服务内容"},
+        format="json",
+    )
+    assert amended.status_code == 201
+    digest = amended.json()["text_sha256"]
+    for user in (order.household, order.worker.user, staff):
+        response = client_for(user).post(
+            f"/api/v1/orders/{order.pk}/contract/sign/", {"text_sha256": digest}, format="json"
+        )
+        assert response.status_code == 200
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CONFIRMED
+    assert Contract.objects.get(order=order, version=2).status == ContractStatus.SIGNED
