@@ -1,0 +1,309 @@
+"""Location-based matching: radii, box edges, any latitude, ranking, and a brute-force oracle."""
+
+import datetime as dt
+import random
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from marketplace import geo
+from marketplace.models import WorkerProfile
+from marketplace.selectors import find_matches, matching, ranking, worker_eligibility
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+SEAT = factories.CITY_SEAT
+
+
+def slots(days=2):
+    start = factories.future(24 * days)
+    return [(start, start + dt.timedelta(hours=3))]
+
+
+def worker_at(lat, lon, **kwargs):
+    return factories.WorkerFactory(base_latitude=lat, base_longitude=lon, **kwargs)
+
+
+def match_ids(lat=SEAT[0], lon=SEAT[1], *, max_distance_km=20, code="housekeeper", **kwargs):
+    kwargs.setdefault("slots", slots())
+    found = find_matches(
+        category=factories.category(code),
+        latitude=lat,
+        longitude=lon,
+        max_distance_km=max_distance_km,
+        **kwargs,
+    )
+    return [candidate.worker.pk for candidate in found]
+
+
+def test_a_worker_nearby_is_matched_with_her_geodesic_distance():
+    point = geo.destination(*SEAT, 90, 3)
+    worker = worker_at(*point)
+    [candidate] = find_matches(
+        category=factories.category(),
+        latitude=SEAT[0],
+        longitude=SEAT[1],
+        max_distance_km=20,
+        slots=slots(),
+    )
+    assert candidate.worker == worker
+    assert candidate.distance_km == round(geo.geodesic_km(*SEAT, *point), 2)
+    assert candidate.rating == 4.0
+    # user and division come with the worker (no extra queries for the caller)
+    with CaptureQueriesContext(connection) as queries:
+        assert candidate.worker.user.username and candidate.worker.division.code
+    assert len(queries) == 0
+
+
+def test_both_radii_apply():
+    own_small = worker_at(*geo.destination(*SEAT, 0, 7), service_radius_km=5)
+    own_large = worker_at(*geo.destination(*SEAT, 180, 7), service_radius_km=15)
+    assert match_ids(max_distance_km=20) == sorted([own_large.pk])
+    assert match_ids(max_distance_km=6) == []
+    assert match_ids(max_distance_km=6, limit=5) == []
+    assert own_small.pk not in match_ids(max_distance_km=200)
+
+
+@pytest.mark.parametrize("bearing", [0, 45, 90, 135, 225, 315])
+def test_exactly_at_the_radius_is_in_and_just_beyond_is_out(bearing):
+    at_edge = worker_at(*geo.destination(*SEAT, bearing, 10), service_radius_km=30)
+    beyond = worker_at(*geo.destination(*SEAT, bearing, 10.01), service_radius_km=30)
+    assert geo.bounding_box(*SEAT, 10).contains(beyond.base_latitude, beyond.base_longitude) or (
+        bearing in (0, 90, 180, 270)
+    )
+    for limit in (None, 1, 5):
+        found = match_ids(max_distance_km=10, limit=limit)
+        assert at_edge.pk in found
+        assert beyond.pk not in found
+
+
+def test_box_corner_inside_the_box_but_outside_the_circle_is_excluded():
+    box = geo.bounding_box(*SEAT, 10)
+    corner = (box.max_latitude - 0.001, box.longitude_ranges[0][1] - 0.001)
+    assert box.contains(*corner)
+    assert geo.great_circle_km(*SEAT, *corner) > 10
+    worker = worker_at(*corner, service_radius_km=30)
+    assert worker.pk not in match_ids(max_distance_km=10)
+    assert worker.pk not in match_ids(max_distance_km=10, limit=3)
+
+
+def test_high_latitude():
+    tromso = (69.65, 18.96)
+    east = worker_at(*geo.destination(*tromso, 90, 19.5), service_radius_km=30)
+    north = worker_at(*geo.destination(*tromso, 0, 19.5), service_radius_km=30)
+    too_far = worker_at(*geo.destination(*tromso, 90, 20.5), service_radius_km=30)
+    # degrees of longitude are short up here: 19.5 km east is ~0.5° of longitude
+    assert east.base_longitude - tromso[1] > 0.45
+    found = match_ids(*tromso, max_distance_km=20)
+    assert set(found) == {east.pk, north.pk}
+    assert too_far.pk not in match_ids(*tromso, max_distance_km=20, limit=5)
+
+
+def test_near_the_pole():
+    point = (89.95, 40.0)
+    # 5.6 km to the pole, then 2.4 km down the other side
+    across = worker_at(*geo.destination(*point, 0, 8))
+    across.refresh_from_db()
+    assert abs(across.base_longitude - point[1]) > 90
+    assert match_ids(*point, max_distance_km=20) == [across.pk]
+    assert match_ids(*point, max_distance_km=20, limit=3) == [across.pk]
+
+
+def test_across_the_antimeridian():
+    fiji = (-16.8, 179.97)
+    east = worker_at(*geo.destination(*fiji, 90, 8))
+    west = worker_at(*geo.destination(*fiji, 270, 8))
+    east.refresh_from_db()
+    assert east.base_longitude < 0  # stored as -179.9x
+    assert set(match_ids(*fiji, max_distance_km=10)) == {east.pk, west.pk}
+    assert set(match_ids(*fiji, max_distance_km=10, limit=2)) == {east.pk, west.pk}
+    assert match_ids(-16.8, -179.99, max_distance_km=10, limit=1)[0] == east.pk
+
+
+def test_ranking_prefers_closer_then_better_rated_and_breaks_ties_by_id():
+    near = worker_at(*geo.destination(*SEAT, 10, 1))
+    far = worker_at(*geo.destination(*SEAT, 10, 8))
+    far_but_loved = worker_at(
+        *geo.destination(*SEAT, 10, 4), rating_sum=250, rating_count=50, completed_jobs=120
+    )
+    twin_a = worker_at(*geo.destination(*SEAT, 200, 6))
+    twin_b = worker_at(*geo.destination(*SEAT, 200, 6))
+    ranked = find_matches(
+        category=factories.category(),
+        latitude=SEAT[0],
+        longitude=SEAT[1],
+        max_distance_km=20,
+        slots=slots(),
+    )
+    order = [c.worker.pk for c in ranked]
+    assert order.index(far_but_loved.pk) < order.index(near.pk)  # reputation outweighs 3 km
+    assert order.index(near.pk) < order.index(twin_a.pk) < order.index(far.pk)
+    assert order.index(twin_a.pk) + 1 == order.index(twin_b.pk)  # equal scores: smaller id first
+    assert twin_a.pk < twin_b.pk
+    scores = [c.score for c in ranked]
+    assert scores == sorted(scores, reverse=True)
+    assert match_ids(max_distance_km=20, limit=3) == order[:3]
+
+
+def test_bayesian_rating_and_reliability_formulas():
+    assert ranking.bayesian_rating(0, 0) == 4.0
+    assert ranking.bayesian_rating(5, 1) == pytest.approx(25 / 6)
+    assert ranking.bayesian_rating(50, 10) == pytest.approx(70 / 15)
+    assert ranking.reliability(0, 0, 0) == 1.0
+    assert ranking.reliability(9, 1, 0) == pytest.approx(10 / 12)
+    assert ranking.reliability(9, 0, 2) == pytest.approx(10 / 12)
+
+
+def test_busy_and_ineligible_workers_are_not_matched():
+    free = worker_at(*geo.destination(*SEAT, 0, 2))
+    busy = worker_at(*geo.destination(*SEAT, 0, 2))
+    cancelled = worker_at(*geo.destination(*SEAT, 0, 2))
+    uncertified = worker_at(*geo.destination(*SEAT, 0, 2), credentials=False)
+    wanted = slots()
+    start, end = wanted[0]
+    factories.OrderFactory(
+        worker=busy, status="confirmed", request__starts_at=start, request__ends_at=end
+    )
+    factories.OrderFactory(
+        worker=cancelled, status="cancelled", request__starts_at=start, request__ends_at=end
+    )
+    for limit in (None, 1, 10):
+        found = match_ids(slots=wanted, limit=limit)
+        assert busy.pk not in found and uncertified.pk not in found
+        assert set(found) == ({free.pk, cancelled.pk} if limit != 1 else set(found))
+    assert len(match_ids(slots=wanted, limit=1)) == 1
+
+
+def test_exclude_worker_ids():
+    first = worker_at(*geo.destination(*SEAT, 0, 1))
+    second = worker_at(*geo.destination(*SEAT, 0, 2))
+    assert match_ids(limit=1) == [first.pk]
+    assert match_ids(limit=1, exclude_worker_ids=[first.pk]) == [second.pk]
+    assert match_ids(exclude_worker_ids={first.pk}) == [second.pk]
+
+
+def test_the_bounding_box_prefilter_is_in_the_sql():
+    worker_at(*geo.destination(*SEAT, 0, 1))
+    for limit in (None, 5):
+        with CaptureQueriesContext(connection) as queries:
+            match_ids(limit=limit)
+        sql = " ".join(q["sql"] for q in queries)
+        assert 'base_latitude" >=' in sql or "base_latitude >=" in sql
+        assert 'base_longitude" <=' in sql or "base_longitude <=" in sql
+
+
+def test_the_ranked_query_uses_the_base_point_index():
+    box = geo.bounding_box(*SEAT, 20)
+    sql, params = matching._ranked_sql(
+        box,
+        category=factories.category(),
+        point={"latitude": SEAT[0], "longitude": SEAT[1], "max_distance_km": 20.0},
+        excluded=[],
+        min_score=None,
+        planar_reach=float("inf"),
+    )
+    if connection.vendor != "sqlite":
+        pytest.skip("query plan check written for SQLite")
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, [*params, 10, 0])
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "worker_base_point" in plan
+
+
+# --- brute-force oracle -------------------------------------------------------------------------
+
+
+def reference(*, category, latitude, longitude, max_distance_km, slots, limit=None):
+    """Every worker checked one by one with worker_eligibility and the exact distance."""
+    found = []
+    for worker in WorkerProfile.objects.select_related("user"):
+        if worker.base_latitude is None:
+            continue
+        reach = min(worker.service_radius_km, max_distance_km)
+        distance = geo.great_circle_km(
+            latitude, longitude, worker.base_latitude, worker.base_longitude
+        )
+        if not geo.within_radius(distance, reach):
+            continue
+        if not worker_eligibility(worker=worker, category=category, slots=slots).is_eligible:
+            continue
+        score = ranking.match_score(
+            latitude=latitude,
+            longitude=longitude,
+            max_distance_km=max_distance_km,
+            base_latitude=worker.base_latitude,
+            base_longitude=worker.base_longitude,
+            service_radius_km=worker.service_radius_km,
+            rating_sum=worker.rating_sum,
+            rating_count=worker.rating_count,
+            completed_jobs=worker.completed_jobs,
+            no_shows=worker.no_shows,
+            late_cancellations=worker.late_cancellations,
+        )
+        found.append((-score, worker.pk))
+    found.sort()
+    ids = [pk for _, pk in found]
+    return ids[:limit] if limit is not None else ids
+
+
+@pytest.mark.parametrize(
+    ("first_reach_divisor", "min_head", "head_multiple"),
+    [(16, 32, 4), (2, 1, 1), (64, 2, 1)],
+    ids=["defaults", "tiny-heads", "small-first-box"],
+)
+def test_find_matches_equals_a_brute_force_reference(
+    monkeypatch, first_reach_divisor, min_head, head_multiple
+):
+    monkeypatch.setattr(matching, "FIRST_REACH_DIVISOR", first_reach_divisor)
+    monkeypatch.setattr(matching, "MIN_HEAD", min_head)
+    monkeypatch.setattr(matching, "FIRST_HEAD_MULTIPLE", head_multiple)
+    rng = random.Random(20260601)
+    wanted = slots()
+    start, end = wanted[0]
+    workers = []
+    for _ in range(70):
+        lat, lon = geo.destination(*SEAT, rng.uniform(0, 360), rng.uniform(0, 25))
+        defect = rng.choice(["none"] * 6 + ["uncertified", "unverified", "paused", "evening"])
+        worker = worker_at(
+            lat,
+            lon,
+            service_radius_km=rng.choice([3, 5, 8, 10, 15, 30]),
+            rating_sum=(count := rng.randint(0, 30)) * rng.randint(3, 5),
+            rating_count=count,
+            completed_jobs=rng.randint(0, 80),
+            no_shows=rng.choice([0, 0, 0, 1]),
+            late_cancellations=rng.choice([0, 0, 1, 2]),
+            trades=rng.choice(
+                [["housekeeper"], ["hourly_cleaning"], ["housekeeper", "hourly_cleaning"]]
+            ),
+            credentials=defect != "uncertified",
+            is_verified=defect != "unverified",
+            is_accepting_offers=defect != "paused",
+            availability={str(d): [["18:00", "22:00"]] for d in range(7)}
+            if defect == "evening"
+            else {},
+        )
+        workers.append(worker)
+    # some duplicates at one point with equal records: ties must break by id
+    for _ in range(3):
+        worker_at(*SEAT, service_radius_km=10)
+    for busy in rng.sample(workers, 6):
+        factories.OrderFactory(
+            worker=busy, status="confirmed", request__starts_at=start, request__ends_at=end
+        )
+    for case in range(25):
+        lat, lon = geo.destination(*SEAT, rng.uniform(0, 360), rng.uniform(0, 12))
+        request = {
+            "category": factories.category(rng.choice(["housekeeper", "hourly_cleaning"])),
+            "latitude": lat,
+            "longitude": lon,
+            "max_distance_km": rng.choice([3.0, 5.0, 10.0, 20.0]),
+            "slots": wanted,
+        }
+        expected = reference(**request)
+        assert [c.worker.pk for c in find_matches(**request)] == expected, case
+        for limit in (1, 3, 7):
+            got = [c.worker.pk for c in find_matches(**request, limit=limit)]
+            assert got == expected[:limit], (case, limit)
