@@ -4,6 +4,7 @@ import datetime as dt
 import hashlib
 
 import pytest
+from django.utils import timezone, translation
 
 from backend.exceptions import Conflict
 from marketplace.models import Category
@@ -76,6 +77,8 @@ def test_same_terms_give_identical_bytes():
     first = contract_render(terms=contract_terms(order=order, version=1))
     second = contract_render(terms=contract_terms(order=order, version=1))
     assert first.encode() == second.encode()
+    with translation.override("en"), timezone.override("UTC"):  # the reader's locale is irrelevant
+        assert contract_render(terms=contract_terms(order=order, version=1)) == first
     # Unrelated changes (worker's bio, the order's updated_at) do not touch the text.
     order.worker.bio = "十年经验"
     order.worker.save()
