@@ -59,7 +59,7 @@ Slot = tuple[dt.datetime, dt.datetime]
 # the last bit; the head keeps growing until the margin is cleared.
 SCORE_MARGIN = 1e-9
 FIRST_HEAD_MULTIPLE = 4
-MIN_HEAD = 32
+MIN_HEAD = 64
 # Pass 1 starts with a box of the maximum distance divided by this, doubling as needed.
 FIRST_REACH_DIVISOR = 16
 JUMP_FACTOR = 4
@@ -198,6 +198,11 @@ def find_matches(
             needed = ranking.reach_for_score(score=threshold, max_distance_km=max_distance_km)
         if reach >= max_distance_km or needed <= inner_planar_radius(reach):
             break
+        if threshold is None:
+            # Too few yet: grow the box by the area that should hold `limit` (2x to 4x wide).
+            growth = math.sqrt(2 * limit / max(len(survivors), 1))
+            reach *= min(4.0, max(2.0, growth))
+            continue
 
         # Jump straight to the reach that settles it when that is near; otherwise double.
         covering = reach_covering_planar(needed)
