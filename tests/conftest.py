@@ -4,7 +4,32 @@ import pytest
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from marketplace import reference_data
+from marketplace.models import Category, Division
 from tests import factories
+
+DB_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+@pytest.fixture(autouse=True)
+def reference_rows(request):
+    """Make sure the divisions and trades that migration 0002 loads are present.
+
+    A transactional test ends by flushing every table, these rows too; the next test that uses
+    the database gets them back here, whatever kind of test it is.
+    """
+    if request.node.get_closest_marker("django_db") is None and not (
+        DB_FIXTURES & set(request.fixturenames)
+    ):
+        return
+    request.getfixturevalue("_django_db_helper")
+    if not Division.objects.exists() or not Category.objects.exists():
+        reference_data.load(Division, Category)
 
 
 def client_for(user) -> APIClient:

@@ -197,6 +197,7 @@ class ServiceRequestFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = "orders.ServiceRequest"
+        skip_postgeneration_save = True
 
     household = factory.LazyAttribute(lambda o: HouseholdFactory().user)
     category = factory.LazyFunction(category)

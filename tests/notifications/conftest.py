@@ -3,17 +3,7 @@
 import pytest
 from channels.layers import channel_layers
 
-from marketplace import reference_data
-from marketplace.models import Category, Division
 from tests import factories
-
-
-@pytest.fixture(autouse=True)
-def reference_rows(transactional_db):
-    # Socket tests need committed rows (transaction=True), whose flush also empties the
-    # divisions and trades that migration 0002 loaded: put them back.
-    if not Division.objects.exists():
-        reference_data.load(Division, Category)
 
 
 @pytest.fixture(autouse=True)

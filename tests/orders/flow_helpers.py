@@ -95,13 +95,3 @@ def order_in(status: str, *, starts_at=None, agency=None, **fields) -> Order:
     Order.objects.filter(pk=order.pk).update(**updates)
     order.refresh_from_db()
     return order
-
-
-def ensure_reference_data() -> None:
-    """Transactional tests flush every table, the migration-loaded divisions and trades too;
-    put them back when a previous transactional test removed them."""
-    from marketplace import reference_data
-    from marketplace.models import Category, Division
-
-    if not Division.objects.exists() or not Category.objects.exists():
-        reference_data.load(Division, Category)

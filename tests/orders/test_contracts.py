@@ -426,15 +426,6 @@ def test_print_view_for_parties_only(anon_client):
 # --- races ---------------------------------------------------------------------------------
 
 
-def reference_data_present() -> None:
-    """Transactional tests flush the migration-loaded divisions and trades; reload them."""
-    from marketplace import reference_data
-    from marketplace.models import Category, Division
-
-    if not Division.objects.exists() or not Category.objects.exists():
-        reference_data.load(Division, Category)
-
-
 def _run_concurrently(calls):
     import threading
 
@@ -463,7 +454,6 @@ def _run_concurrently(calls):
 
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_last_signatures_confirm_once():
-    reference_data_present()
     order = factories.OrderFactory()
     contract_draft(order=order)
     outcomes = _run_concurrently(
@@ -478,7 +468,6 @@ def test_simultaneous_last_signatures_confirm_once():
 
 @pytest.mark.django_db(transaction=True)
 def test_same_party_signing_twice_at_once_stores_one_signature():
-    reference_data_present()
     order = factories.OrderFactory()
     contract_draft(order=order)
     outcomes = _run_concurrently([lambda: sign(order, order.household)] * 4)

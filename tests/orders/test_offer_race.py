@@ -13,7 +13,7 @@ from orders.models import Offer, Order, OrderEvent, ServiceRequest
 from orders.statuses import OfferStatus, RequestStatus
 from tests import factories
 from tests.conftest import client_for
-from tests.orders.flow_helpers import ensure_reference_data, make_request
+from tests.orders.flow_helpers import make_request
 
 THREADS = 10
 
@@ -21,7 +21,6 @@ THREADS = 10
 @pytest.mark.django_db(transaction=True)
 def test_ten_simultaneous_accepts_give_one_order(settings):
     settings.MEIJIA = {**settings.MEIJIA, "OFFER_WAVE_SIZE": THREADS + 2}
-    ensure_reference_data()
     workers = [factories.WorkerFactory() for _ in range(THREADS + 2)]
     service_request = make_request()
     offers = {o.worker_id: o for o in Offer.objects.filter(request=service_request)}

@@ -14,7 +14,7 @@ from orders.models import Offer, Order, OrderEvent, ServiceRequest
 from orders.services.periodic import run_due_work
 from orders.statuses import OfferStatus, OrderStatus, RequestStatus
 from tests import factories
-from tests.orders.flow_helpers import ensure_reference_data, make_request, order_in
+from tests.orders.flow_helpers import make_request, order_in
 
 
 def _finished_hours_ago(order, hours):
@@ -82,7 +82,6 @@ def test_review_windows_are_closed_by_the_run():
 
 @pytest.mark.django_db(transaction=True)
 def test_two_runs_at_once_change_each_row_once():
-    ensure_reference_data()
     factories.WorkerFactory()
     orders = [order_in(OrderStatus.AWAITING_CONFIRMATION) for _ in range(4)]
     for order in orders:

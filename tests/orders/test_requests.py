@@ -14,7 +14,7 @@ from orders.models import Occurrence, Offer, ServiceRequest
 from orders.statuses import OfferStatus, RequestStatus
 from tests import factories
 from tests.conftest import client_for
-from tests.orders.flow_helpers import ensure_reference_data, local_future, request_body
+from tests.orders.flow_helpers import local_future, request_body
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/requests/"
@@ -323,7 +323,6 @@ def test_idempotency_keys_are_per_household(household_client):
 
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_posts_with_one_key_create_one_request():
-    ensure_reference_data()
     user = factories.HouseholdFactory().user
     factories.WorkerFactory()
     body = request_body()

@@ -14,7 +14,6 @@ from orders.models import Review
 from orders.services.reviews import review_create, review_windows_close
 from tests import factories
 from tests.conftest import client_for
-from tests.orders.test_contracts import reference_data_present
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +145,6 @@ def test_window_close_publishes_once_and_is_idempotent():
 
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_window_closers_count_each_review_once():
-    reference_data_present()
     orders = [completed_order(days_ago=20) for _ in range(4)]
     for order in orders:
         Review.objects.create(
