@@ -104,6 +104,9 @@ class WorkerProfile(models.Model):
     )
     base_latitude = models.FloatField(_("常驻点纬度"), null=True, blank=True)
     base_longitude = models.FloatField(_("常驻点经度"), null=True, blank=True)
+    # A grid cell derived from the base point (marketplace.geo), indexed so that a distance
+    # search reads only the cells its box covers instead of a whole latitude band.
+    geo_cell = models.BigIntegerField(null=True, blank=True, editable=False)
     service_radius_km = models.FloatField(
         _("服务半径（公里）"),
         default=10,
@@ -137,7 +140,8 @@ class WorkerProfile(models.Model):
         verbose_name = _("家政服务员")
         verbose_name_plural = _("家政服务员")
         indexes = [
-            models.Index(fields=["base_latitude", "base_longitude"], name="worker_base_point")
+            models.Index(fields=["base_latitude", "base_longitude"], name="worker_base_point"),
+            models.Index(fields=["geo_cell"], name="worker_geo_cell"),
         ]
 
     def __str__(self) -> str:

@@ -128,6 +128,9 @@ class Occurrence(models.Model):
         default=OccurrenceStatus.SCHEDULED,
     )
     change_reason = models.CharField(_("变更原因"), max_length=200, blank=True)
+    # Per-visit attendance: a recurring order is checked in and out visit by visit.
+    checked_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
+    checked_out_at = models.DateTimeField(_("签退时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at"]
