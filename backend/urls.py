@@ -8,6 +8,8 @@ api_v1 = [
     path("", include("marketplace.urls")),
     path("", include("orders.urls")),
     path("", include("notifications.urls")),
+    path("programme/", include("programme.urls")),
+    path("metrics/", include("metrics.urls")),
 ]
 
 urlpatterns = [
@@ -16,6 +18,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("web.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -4,4 +4,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("orders.apis.flow_urls")),
     path("", include("orders.apis.agreement_urls")),
+    path("", include("orders.apis.payment_urls")),
 ]

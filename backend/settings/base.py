@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "marketplace",
     "orders",
     "notifications",
+    "programme",
+    "metrics",
+    "web",
 ]
 
 MIDDLEWARE = [
