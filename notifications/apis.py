@@ -1,6 +1,8 @@
 """Chat history and inbox over REST (the socket's fallback). Thin views over services/selectors."""
 
-from rest_framework import serializers, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -8,39 +10,31 @@ from backend.api.idempotency import idempotency_key_from
 from backend.api.pagination import StandardPagination
 from notifications import selectors, services
 from notifications.models import Notification
+from notifications.serializers import (
+    ChatMessageOutput,
+    ChatUnreadOutput,
+    HistoryQuery,
+    MessageCreateInput,
+    MessageHistoryOutput,
+    MessageReadInput,
+    NotificationOutput,
+    ReadAllOutput,
+    ReadMarkerOutput,
+)
 
-
-class MessageCreateInput(serializers.Serializer):
-    # Emptiness and length are the service's rules, so REST and socket give the same codes.
-    body = serializers.CharField(allow_blank=True, trim_whitespace=False)
-    client_id = serializers.CharField(required=False, allow_null=True, max_length=64)
-
-
-class MessageReadInput(serializers.Serializer):
-    up_to = serializers.IntegerField(min_value=0)
-
-
-class HistoryQuery(serializers.Serializer):
-    after = serializers.IntegerField(min_value=0, required=False, default=0)
-    limit = serializers.IntegerField(
-        min_value=1, max_value=selectors.MAX_PAGE, required=False, default=50
-    )
-
-
-class NotificationOutput(serializers.ModelSerializer):
-    is_read = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Notification
-        fields = ["id", "type", "payload", "created_at", "read_at", "is_read"]
-
-    def get_is_read(self, obj) -> bool:
-        return obj.read_at is not None
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    location="header",
+    required=False,
+    description="used as client_id when the body has none",
+)
 
 
 class OrderMessagesApi(APIView):
     """GET: history after `?after=<id>` (same frames as a socket resync). POST: send."""
 
+    @extend_schema(parameters=[HistoryQuery], responses=MessageHistoryOutput)
     def get(self, request, order_id: int):
         query = HistoryQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -60,6 +54,11 @@ class OrderMessagesApi(APIView):
             }
         )
 
+    @extend_schema(
+        request=MessageCreateInput,
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={201: ChatMessageOutput, 200: ChatMessageOutput},
+    )
     def post(self, request, order_id: int):
         data = MessageCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -77,6 +76,7 @@ class OrderMessagesApi(APIView):
 
 
 class OrderMessagesReadApi(APIView):
+    @extend_schema(request=MessageReadInput, responses=ReadMarkerOutput)
     def post(self, request, order_id: int):
         data = MessageReadInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -87,6 +87,7 @@ class OrderMessagesReadApi(APIView):
 
 
 class ChatUnreadApi(APIView):
+    @extend_schema(responses=ChatUnreadOutput)
     def get(self, request):
         counts = selectors.chat_unread_counts(user=request.user)
         return Response(
@@ -97,16 +98,27 @@ class ChatUnreadApi(APIView):
         )
 
 
-class NotificationListApi(APIView):
+class NotificationListApi(GenericAPIView):
+    serializer_class = NotificationOutput
+    pagination_class = StandardPagination
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return Notification.objects.none()
+        unread_only = self.request.query_params.get("unread") in {"1", "true", "yes"}
+        return selectors.notifications_of(user=self.request.user, unread_only=unread_only)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("unread", bool, description="only unread notifications")],
+        responses=NotificationOutput(many=True),
+    )
     def get(self, request):
-        unread_only = request.query_params.get("unread") in {"1", "true", "yes"}
-        queryset = selectors.notifications_of(user=request.user, unread_only=unread_only)
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(queryset, request, view=self)
-        return paginator.get_paginated_response(NotificationOutput(page, many=True).data)
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(NotificationOutput(page, many=True).data)
 
 
 class NotificationReadApi(APIView):
+    @extend_schema(request=None, responses=NotificationOutput)
     def post(self, request, notification_id: int):
         notification = services.notification_mark_read(
             notification_id=notification_id, user=request.user
@@ -115,5 +127,6 @@ class NotificationReadApi(APIView):
 
 
 class NotificationReadAllApi(APIView):
+    @extend_schema(request=None, responses=ReadAllOutput)
     def post(self, request):
         return Response({"updated": services.notifications_mark_all_read(user=request.user)})
