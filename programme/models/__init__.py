@@ -1,0 +1,52 @@
+from .competitions import Competition, CompetitionEntry, CompetitionStatus, Prize
+from .courses import (
+    COURSE_TRANSITIONS,
+    FEDERATION_PROVIDER,
+    Attendance,
+    Candidate,
+    CompletionResult,
+    Course,
+    CourseMode,
+    CourseStatus,
+    Enrolment,
+    EnrolmentStatus,
+)
+from .exams import CertificateSequence, Exam, ExamRegistration, ExamResult, ExamStatus
+from .fairs import (
+    ApplicationStatus,
+    FairMode,
+    FairStatus,
+    JobApplication,
+    JobFair,
+    JobOpening,
+    OpeningStatus,
+)
+
+__all__ = [
+    "COURSE_TRANSITIONS",
+    "FEDERATION_PROVIDER",
+    "ApplicationStatus",
+    "Attendance",
+    "Candidate",
+    "CertificateSequence",
+    "Competition",
+    "CompetitionEntry",
+    "CompetitionStatus",
+    "CompletionResult",
+    "Course",
+    "CourseMode",
+    "CourseStatus",
+    "Enrolment",
+    "EnrolmentStatus",
+    "Exam",
+    "ExamRegistration",
+    "ExamResult",
+    "ExamStatus",
+    "FairMode",
+    "FairStatus",
+    "JobApplication",
+    "JobFair",
+    "JobOpening",
+    "OpeningStatus",
+    "Prize",
+]

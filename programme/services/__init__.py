@@ -1,0 +1,1 @@
+"""Every write of the programme: courses, candidates, exams, competitions, job fairs."""

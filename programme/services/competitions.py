@@ -1,0 +1,177 @@
+"""Skill competitions: entrants, scores and awarding prizes by rank."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from backend.exceptions import Conflict, NotFound, ValidationFailed
+from marketplace.models import Category, User, WorkerProfile
+from programme.models import Competition, CompetitionEntry, CompetitionStatus, Prize
+
+from .common import UNSET, apply_changes, require_officer
+
+
+def _validate(competition: Competition) -> None:
+    for field in ("first_prizes", "second_prizes", "third_prizes"):
+        if getattr(competition, field) < 0:
+            raise ValidationFailed(_("奖项名额不能为负。"), field=field)
+
+
+@transaction.atomic
+def competition_create(
+    *,
+    actor: User,
+    name: str,
+    categories: Iterable[Category],
+    held_on: dt.date,
+    place: str = "",
+    first_prizes: int = 1,
+    second_prizes: int = 2,
+    third_prizes: int = 3,
+) -> Competition:
+    require_officer(actor)
+    categories = list(categories)
+    if not categories:
+        raise ValidationFailed(_("请至少选择一个工种。"), field="categories")
+    competition = Competition(
+        name=name,
+        held_on=held_on,
+        place=place,
+        first_prizes=first_prizes,
+        second_prizes=second_prizes,
+        third_prizes=third_prizes,
+        created_by=actor,
+    )
+    _validate(competition)
+    competition.save()
+    competition.categories.set(categories)
+    return competition
+
+
+def _open_competition(competition_id: int, *, lock: bool = False) -> Competition:
+    queryset = Competition.objects.select_for_update() if lock else Competition.objects
+    competition = queryset.filter(pk=competition_id).first()
+    if competition is None:
+        raise NotFound(_("竞赛不存在。"))
+    if competition.status != CompetitionStatus.OPEN:
+        raise Conflict(
+            _("竞赛已评奖或已取消。"),
+            code="competition_closed",
+            extra={"current_status": competition.status},
+        )
+    return competition
+
+
+@transaction.atomic
+def competition_update(
+    *,
+    competition_id: int,
+    actor: User,
+    name: str = UNSET,
+    held_on: dt.date = UNSET,
+    place: str = UNSET,
+    first_prizes: int = UNSET,
+    second_prizes: int = UNSET,
+    third_prizes: int = UNSET,
+    categories: Iterable[Category] = UNSET,
+) -> Competition:
+    """Change a competition not yet awarded. Raises Conflict `competition_closed`."""
+    require_officer(actor)
+    competition = _open_competition(competition_id, lock=True)
+    fields = apply_changes(
+        competition,
+        {
+            "name": name,
+            "held_on": held_on,
+            "place": place,
+            "first_prizes": first_prizes,
+            "second_prizes": second_prizes,
+            "third_prizes": third_prizes,
+        },
+    )
+    _validate(competition)
+    if fields:
+        competition.save(update_fields=fields)
+    if categories is not UNSET:
+        categories = list(categories)
+        if not categories:
+            raise ValidationFailed(_("请至少选择一个工种。"), field="categories")
+        competition.categories.set(categories)
+    return competition
+
+
+def competition_entry_add(
+    *, competition_id: int, worker: WorkerProfile, actor: User
+) -> CompetitionEntry:
+    """An officer enters a worker. Raises Conflict `competition_closed`, `already_entered`."""
+    require_officer(actor)
+    competition = _open_competition(competition_id)
+    try:
+        with transaction.atomic():
+            return CompetitionEntry.objects.create(competition=competition, worker=worker)
+    except IntegrityError as error:
+        raise Conflict(_("该服务员已报名此竞赛。"), code="already_entered") from error
+
+
+@transaction.atomic
+def competition_entry_score(*, entry_id: int, score: Decimal, actor: User) -> CompetitionEntry:
+    """Record an entrant's score (0–1000). Raises Conflict `competition_closed`."""
+    require_officer(actor)
+    entry = CompetitionEntry.objects.select_for_update().filter(pk=entry_id).first()
+    if entry is None:
+        raise NotFound(_("参赛记录不存在。"))
+    _open_competition(entry.competition_id)
+    score = Decimal(score)
+    if not Decimal(0) <= score <= Decimal(1000):
+        raise ValidationFailed(_("成绩须在 0 到 1000 之间。"), field="score")
+    entry.score = score
+    entry.save(update_fields=["score"])
+    return entry
+
+
+def prize_for_rank(rank: int, competition: Competition) -> str:
+    if rank <= competition.first_prizes:
+        return Prize.FIRST
+    if rank <= competition.first_prizes + competition.second_prizes:
+        return Prize.SECOND
+    if rank <= competition.first_prizes + competition.second_prizes + competition.third_prizes:
+        return Prize.THIRD
+    return ""
+
+
+@transaction.atomic
+def competition_award(*, competition_id: int, actor: User) -> Competition:
+    """Rank scored entrants (score descending, ties by entry id) and store each prize.
+
+    Awarding an awarded competition again changes nothing. Entrants without a score get no
+    rank and no prize. Raises Conflict `competition_closed` (cancelled). Locks the
+    competition row.
+    """
+    require_officer(actor)
+    competition = Competition.objects.select_for_update().filter(pk=competition_id).first()
+    if competition is None:
+        raise NotFound(_("竞赛不存在。"))
+    if competition.status == CompetitionStatus.AWARDED:
+        return competition
+    if competition.status != CompetitionStatus.OPEN:
+        raise Conflict(_("竞赛已取消。"), code="competition_closed")
+    entries = list(CompetitionEntry.objects.filter(competition=competition))
+    scored = sorted((e for e in entries if e.score is not None), key=lambda e: (-e.score, e.pk))
+    for rank, entry in enumerate(scored, start=1):
+        entry.rank = rank
+        entry.prize = prize_for_rank(rank, competition)
+    for entry in entries:
+        if entry.score is None:
+            entry.rank = None
+            entry.prize = ""
+    CompetitionEntry.objects.bulk_update(entries, ["rank", "prize"])
+    competition.status = CompetitionStatus.AWARDED
+    competition.awarded_at = timezone.now()
+    competition.save(update_fields=["status", "awarded_at"])
+    return competition

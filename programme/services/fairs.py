@@ -1,0 +1,372 @@
+"""Job fairs, agencies' openings, applications, and hiring onto the agency's roster.
+
+A hire puts the worker on the agency's roster (RosterEntry active, started today); the
+`one_active_agency_per_worker` constraint settles two agencies hiring her at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from backend.exceptions import Conflict, InvalidTransition, NotFound, ValidationFailed
+from marketplace.models import Agency, Category, Division, RosterEntry, User, WorkerProfile
+from marketplace.services.agencies import agency_of_actor
+from notifications.events import NOTIFICATION, send_event_on_commit
+from programme.models import (
+    ApplicationStatus,
+    FairMode,
+    FairStatus,
+    JobApplication,
+    JobFair,
+    JobOpening,
+    OpeningStatus,
+)
+
+from .common import UNSET, apply_changes, require_officer
+
+CLOSED_FAIR_STATUSES = (FairStatus.CLOSED, FairStatus.CANCELLED)
+
+
+def _validate_fair(fair: JobFair) -> None:
+    if fair.mode not in FairMode.values:
+        raise ValidationFailed(_("未知的招聘会形式。"), field="mode")
+    if fair.status not in FairStatus.values:
+        raise ValidationFailed(_("未知的招聘会状态。"), field="status")
+    if fair.mode == FairMode.ONSITE and not (fair.place.strip() and fair.division_id):
+        raise ValidationFailed(_("现场招聘会须填写地点和镇街。"), field="place")
+
+
+@transaction.atomic
+def job_fair_create(
+    *,
+    actor: User,
+    name: str,
+    mode: str,
+    held_on: dt.date,
+    place: str = "",
+    division: Division | None = None,
+    description: str = "",
+    status: str = FairStatus.OPEN,
+) -> JobFair:
+    require_officer(actor)
+    fair = JobFair(
+        name=name,
+        mode=mode,
+        held_on=held_on,
+        place=place,
+        division=division,
+        description=description,
+        status=status,
+        created_by=actor,
+    )
+    _validate_fair(fair)
+    fair.save()
+    return fair
+
+
+@transaction.atomic
+def job_fair_update(
+    *,
+    fair_id: int,
+    actor: User,
+    name: str = UNSET,
+    mode: str = UNSET,
+    held_on: dt.date = UNSET,
+    place: str = UNSET,
+    division: Division | None = UNSET,
+    description: str = UNSET,
+    status: str = UNSET,
+) -> JobFair:
+    require_officer(actor)
+    fair = JobFair.objects.select_for_update().filter(pk=fair_id).first()
+    if fair is None:
+        raise NotFound(_("招聘会不存在。"))
+    fields = apply_changes(
+        fair,
+        {
+            "name": name,
+            "mode": mode,
+            "held_on": held_on,
+            "place": place,
+            "division": division,
+            "description": description,
+            "status": status,
+        },
+    )
+    _validate_fair(fair)
+    if fields:
+        fair.save(update_fields=fields)
+    return fair
+
+
+def _validate_opening(opening: JobOpening) -> None:
+    if opening.positions < 1:
+        raise ValidationFailed(_("招聘人数至少为 1。"), field="positions")
+    if opening.salary_max < opening.salary_min:
+        raise ValidationFailed(_("最高月薪不能低于最低月薪。"), field="salary_max")
+    if opening.positions < opening.hired_count:
+        raise Conflict(_("招聘人数不能少于已录用人数。"), code="positions_below_hired")
+
+
+@transaction.atomic
+def job_opening_create(
+    *,
+    actor: User,
+    title: str,
+    category: Category,
+    positions: int = 1,
+    salary_min: int = 0,
+    salary_max: int = 0,
+    fair: JobFair | None = None,
+    division: Division | None = None,
+    description: str = "",
+    agency_id: int | None = None,
+) -> JobOpening:
+    """Agency staff post an opening for their agency, at a fair that has not closed.
+
+    Raises PermissionDeniedError (not agency staff), Conflict `fair_closed`, ValidationFailed.
+    """
+    agency: Agency = agency_of_actor(actor=actor, agency_id=agency_id)
+    if fair is not None and fair.status in CLOSED_FAIR_STATUSES:
+        raise Conflict(_("招聘会已结束。"), code="fair_closed")
+    opening = JobOpening(
+        fair=fair,
+        agency=agency,
+        title=title,
+        category=category,
+        positions=positions,
+        salary_min=salary_min,
+        salary_max=salary_max,
+        division=division,
+        description=description,
+        created_by=actor,
+    )
+    _validate_opening(opening)
+    opening.save()
+    return opening
+
+
+def _own_opening(opening_id: int, actor: User, *, lock: bool = False) -> JobOpening:
+    agency = agency_of_actor(actor=actor) if not actor.is_operator else None
+    queryset = JobOpening.objects.select_for_update() if lock else JobOpening.objects
+    if agency is not None:
+        queryset = queryset.filter(agency=agency)
+    opening = queryset.filter(pk=opening_id).first()
+    if opening is None:
+        raise NotFound(_("招聘岗位不存在。"))
+    return opening
+
+
+@transaction.atomic
+def job_opening_update(
+    *,
+    opening_id: int,
+    actor: User,
+    title: str = UNSET,
+    category: Category = UNSET,
+    positions: int = UNSET,
+    salary_min: int = UNSET,
+    salary_max: int = UNSET,
+    division: Division | None = UNSET,
+    description: str = UNSET,
+    status: str = UNSET,
+) -> JobOpening:
+    """The agency changes (or closes, status "closed") its own opening. Locks the row."""
+    opening = _own_opening(opening_id, actor, lock=True)
+    if status is not UNSET and status not in OpeningStatus.values:
+        raise ValidationFailed(_("未知的岗位状态。"), field="status")
+    fields = apply_changes(
+        opening,
+        {
+            "title": title,
+            "category": category,
+            "positions": positions,
+            "salary_min": salary_min,
+            "salary_max": salary_max,
+            "division": division,
+            "description": description,
+            "status": status,
+        },
+    )
+    _validate_opening(opening)
+    if fields:
+        opening.save(update_fields=fields)
+    return opening
+
+
+def job_apply(*, opening_id: int, worker: WorkerProfile, message: str = "") -> JobApplication:
+    """A worker applies to an open opening. Raises Conflict `opening_closed`, `already_applied`."""
+    opening = JobOpening.objects.select_related("fair").filter(pk=opening_id).first()
+    if opening is None:
+        raise NotFound(_("招聘岗位不存在。"))
+    if opening.status != OpeningStatus.OPEN or (
+        opening.fair is not None and opening.fair.status in CLOSED_FAIR_STATUSES
+    ):
+        raise Conflict(_("该岗位已停止招聘。"), code="opening_closed")
+    try:
+        with transaction.atomic():
+            application = JobApplication.objects.create(
+                opening=opening, worker=worker, message=message[:200]
+            )
+            staff = opening.agency.staff.filter(user__is_active=True).values_list(
+                "user_id", flat=True
+            )
+            send_event_on_commit(
+                event_type=NOTIFICATION,
+                recipients=list(staff),
+                payload={
+                    "kind": "job.applied",
+                    "application": application.pk,
+                    "opening": opening.pk,
+                    "message": _("%(worker)s 投递了岗位「%(title)s」。")
+                    % {"worker": worker.real_name, "title": opening.title},
+                },
+            )
+            return application
+    except IntegrityError as error:
+        raise Conflict(_("您已投递过该岗位。"), code="already_applied") from error
+
+
+def _locked_application(application_id: int, actor: User) -> JobApplication:
+    agency = agency_of_actor(actor=actor) if not actor.is_operator else None
+    queryset = JobApplication.objects.select_for_update(of=("self",)).select_related(
+        "opening", "opening__agency", "worker"
+    )
+    if agency is not None:
+        queryset = queryset.filter(opening__agency=agency)
+    application = queryset.filter(pk=application_id).first()
+    if application is None:
+        raise NotFound(_("求职申请不存在。"))
+    return application
+
+
+def job_application_hire(
+    *, application_id: int, actor: User, today: dt.date | None = None
+) -> JobApplication:
+    """The agency hires an applicant: she joins its roster (active, started today).
+
+    Hiring a hired application again changes nothing. Raises NotFound (not the agency's),
+    InvalidTransition (rejected or withdrawn), Conflict `already_rostered` (active with
+    another agency), `positions_filled`. Locks the application, then claims a position with a
+    conditional UPDATE.
+    """
+    today = today or timezone.localdate()
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            application = _locked_application(application_id, actor)
+            if application.status == ApplicationStatus.HIRED:
+                return application
+            if application.status != ApplicationStatus.APPLIED:
+                raise InvalidTransition(
+                    entity="application",
+                    current=application.status,
+                    target=ApplicationStatus.HIRED,
+                    detail=_("该申请当前状态不能录用。"),
+                )
+            opening = application.opening
+            current = (
+                RosterEntry.objects.filter(
+                    worker_id=application.worker_id, status=RosterEntry.Status.ACTIVE
+                )
+                .only("pk", "agency_id")
+                .first()
+            )
+            if current is not None and current.agency_id != opening.agency_id:
+                raise Conflict(
+                    _("该服务员已在其他家政企业在职。"),
+                    code="already_rostered",
+                )
+            claimed = JobOpening.objects.filter(
+                pk=opening.pk, hired_count__lt=F("positions")
+            ).update(hired_count=F("hired_count") + 1)
+            if not claimed:
+                raise Conflict(_("该岗位招聘人数已满。"), code="positions_filled")
+            entry = current or _roster_join(application, opening.agency_id, actor, today)
+            application.status = ApplicationStatus.HIRED
+            application.decided_at = now
+            application.decided_by = actor
+            application.hired_at = now
+            application.roster_entry = entry
+            application.save(
+                update_fields=["status", "decided_at", "decided_by", "hired_at", "roster_entry"]
+            )
+            send_event_on_commit(
+                event_type=NOTIFICATION,
+                recipients=[application.worker.user_id],
+                payload={
+                    "kind": "job.hired",
+                    "application": application.pk,
+                    "agency": opening.agency_id,
+                    "message": _("%(agency)s 已录用您（%(title)s）。")
+                    % {"agency": opening.agency.name, "title": opening.title},
+                },
+            )
+    except IntegrityError as error:  # one_active_agency_per_worker: hired elsewhere meanwhile
+        raise Conflict(_("该服务员已在其他家政企业在职。"), code="already_rostered") from error
+    return application
+
+
+def _roster_join(
+    application: JobApplication, agency_id: int, actor: User, today: dt.date
+) -> RosterEntry:
+    """Activate the agency's pending invitation of her, or add a new active entry."""
+    invited = RosterEntry.objects.filter(
+        agency_id=agency_id, worker_id=application.worker_id, status=RosterEntry.Status.INVITED
+    ).first()
+    if invited is not None:
+        invited.status = RosterEntry.Status.ACTIVE
+        invited.started_on = today
+        invited.save(update_fields=["status", "started_on"])
+        return invited
+    return RosterEntry.objects.create(
+        agency_id=agency_id,
+        worker_id=application.worker_id,
+        status=RosterEntry.Status.ACTIVE,
+        started_on=today,
+        created_by=actor,
+    )
+
+
+@transaction.atomic
+def job_application_reject(*, application_id: int, actor: User) -> JobApplication:
+    application = _locked_application(application_id, actor)
+    if application.status == ApplicationStatus.REJECTED:
+        return application
+    if application.status != ApplicationStatus.APPLIED:
+        raise InvalidTransition(
+            entity="application",
+            current=application.status,
+            target=ApplicationStatus.REJECTED,
+            detail=_("该申请当前状态不能拒绝。"),
+        )
+    application.status = ApplicationStatus.REJECTED
+    application.decided_at = timezone.now()
+    application.decided_by = actor
+    application.save(update_fields=["status", "decided_at", "decided_by"])
+    return application
+
+
+@transaction.atomic
+def job_application_withdraw(*, application_id: int, worker: WorkerProfile) -> JobApplication:
+    application = (
+        JobApplication.objects.select_for_update().filter(pk=application_id, worker=worker).first()
+    )
+    if application is None:
+        raise NotFound(_("求职申请不存在。"))
+    if application.status != ApplicationStatus.APPLIED:
+        raise InvalidTransition(
+            entity="application",
+            current=application.status,
+            target=ApplicationStatus.WITHDRAWN,
+            detail=_("该申请当前状态不能撤回。"),
+        )
+    application.status = ApplicationStatus.WITHDRAWN
+    application.decided_at = timezone.now()
+    application.save(update_fields=["status", "decided_at"])
+    return application
