@@ -1,5 +1,6 @@
 from django.urls import path
 
+from marketplace.apis import agencies as api
 from marketplace.apis.auth import LogoutApi, RegisterApi, TokenObtainApi, TokenRefreshApi
 from marketplace.apis.people import MeApi, WorkerDetailApi, WorkerMeApi
 from marketplace.apis.reference import CategoryListApi, DivisionListApi
@@ -15,3 +16,65 @@ urlpatterns = [
     path("workers/me/", WorkerMeApi.as_view(), name="worker-me"),
     path("workers/<int:worker_id>/", WorkerDetailApi.as_view(), name="worker-detail"),
 ]
+
+# ---- agencies (marketplace.apis.agencies): staff use `agencies/me/…`, operators `agencies/<id>/…`
+
+
+def _agency_routes() -> list:
+    routes = [
+        ("", api.AgencyDetailApi, "detail"),
+        ("staff/", api.StaffListApi, "staff-list"),
+        ("staff/<int:staff_id>/", api.StaffDetailApi, "staff-detail"),
+        ("roster/", api.RosterListApi, "roster-list"),
+        ("roster/<int:entry_id>/end/", api.RosterEndApi, "roster-end"),
+        ("workers/<int:worker_id>/credentials/", api.WorkerCredentialsApi, "worker-credentials"),
+        (
+            "workers/<int:worker_id>/verify-identity/",
+            api.WorkerIdentityVerifyApi,
+            "worker-verify-identity",
+        ),
+        (
+            "certificates/<int:credential_id>/revoke/",
+            api.CertificateRevokeApi,
+            "certificate-revoke",
+        ),
+        ("dispatch/", api.DispatchApi, "dispatch"),
+        ("orders/", api.AgencyOrderListApi, "orders"),
+        ("contracts/", api.AgencyContractListApi, "contracts"),
+        ("disputes/", api.AgencyDisputeListApi, "disputes"),
+    ]
+    worker_routes = [
+        ("workers/me/invitations/", api.WorkerInvitationListApi, "worker-invitations"),
+        ("workers/me/roster/", api.WorkerRosterListApi, "worker-roster"),
+        ("workers/me/roster/<int:entry_id>/end/", api.WorkerRosterEndApi, "worker-roster-end"),
+        (
+            "roster-invitations/<int:entry_id>/accept/",
+            api.RosterInvitationAcceptApi,
+            "roster-invitation-accept",
+        ),
+        (
+            "roster-invitations/<int:entry_id>/decline/",
+            api.RosterInvitationDeclineApi,
+            "roster-invitation-decline",
+        ),
+    ]
+    for kind, segment in api.CREDENTIAL_PATHS.items():
+        views = api.credential_views(kind)
+        name = segment.rstrip("s")
+        routes += [
+            (f"workers/<int:worker_id>/{segment}/", views["add"], f"worker-{name}-add"),
+            (f"{segment}/<int:credential_id>/verify/", views["verify"], f"{name}-verify"),
+            (f"{segment}/<int:credential_id>/unverify/", views["unverify"], f"{name}-unverify"),
+        ]
+        worker_routes.append((f"workers/me/{segment}/", views["own"], f"worker-own-{name}"))
+    patterns = []
+    for prefix, kwargs_name in (("agencies/me/", "me"), ("agencies/<int:agency_id>/", "id")):
+        for suffix, view, name in routes:
+            patterns.append(
+                path(prefix + suffix, view.as_view(), name=f"agency-{kwargs_name}-{name}")
+            )
+    patterns += [path(route, view.as_view(), name=name) for route, view, name in worker_routes]
+    return patterns
+
+
+urlpatterns += _agency_routes()

@@ -1,0 +1,420 @@
+"""API shapes of the agency console: the agency, staff, roster, credentials, dispatch, and the
+agency's orders, contracts and disputes (input checks and output)."""
+
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from marketplace.models import (
+    Agency,
+    AgencyStaff,
+    Certificate,
+    HealthCheck,
+    RosterEntry,
+    TrainingKind,
+    TrainingRecord,
+    User,
+    WorkerProfile,
+)
+from marketplace.models.people import phone_validator
+from marketplace.selectors.agencies import credential_status
+
+
+def _person(user: User | None) -> dict | None:
+    if user is None:
+        return None
+    return {"id": user.pk, "name": str(user)}
+
+
+# ---- the agency and its staff ----------------------------------------------------------------
+
+
+class AgencySerializer(serializers.ModelSerializer):
+    division = serializers.CharField(source="division.code", read_only=True)
+    division_name = serializers.CharField(source="division.name", read_only=True)
+    counts = serializers.SerializerMethodField()
+    my_staff_role = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Agency
+        fields = [
+            "id",
+            "name",
+            "licence_number",
+            "division",
+            "division_name",
+            "address",
+            "phone",
+            "is_active",
+            "created_at",
+            "my_staff_role",
+            "counts",
+        ]
+        read_only_fields = fields
+
+    def get_counts(self, agency) -> dict:
+        return self.context.get("counts", {})
+
+    def get_my_staff_role(self, agency) -> str | None:
+        return self.context.get("my_staff_role")
+
+
+class AgencyUpdateSerializer(serializers.Serializer):
+    phone = serializers.CharField(max_length=20, allow_blank=True, required=False)
+    address = serializers.CharField(max_length=200, allow_blank=True, required=False)
+
+
+class StaffSerializer(serializers.ModelSerializer):
+    user = serializers.IntegerField(source="user_id", read_only=True)
+    username = serializers.CharField(source="user.username", read_only=True)
+    display_name = serializers.CharField(source="user.display_name", read_only=True)
+    phone = serializers.CharField(source="user.phone", read_only=True)
+
+    class Meta:
+        model = AgencyStaff
+        fields = ["id", "user", "username", "display_name", "phone", "staff_role", "created_at"]
+        read_only_fields = fields
+
+
+class StaffCreateSerializer(serializers.Serializer):
+    username = serializers.RegexField(
+        r"^[\w.@+-]+\Z",
+        max_length=150,
+        error_messages={"invalid": _("用户名只能包含字母、数字和 @/./+/-/_ 字符。")},
+    )
+    password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=128)
+    display_name = serializers.CharField(max_length=50)
+    phone = serializers.CharField(
+        max_length=11, validators=[phone_validator], required=False, default=""
+    )
+    staff_role = serializers.ChoiceField(
+        choices=AgencyStaff.StaffRole.choices, default=AgencyStaff.StaffRole.STAFF
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        candidate = User(
+            username=attrs["username"], display_name=attrs["display_name"], phone=attrs["phone"]
+        )
+        try:
+            password_validation.validate_password(attrs["password"], user=candidate)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"password": list(error.messages)}) from error
+        return attrs
+
+
+class StaffUpdateSerializer(serializers.Serializer):
+    staff_role = serializers.ChoiceField(choices=AgencyStaff.StaffRole.choices, required=False)
+    display_name = serializers.CharField(max_length=50, required=False)
+    phone = serializers.CharField(
+        max_length=11, validators=[phone_validator], required=False, allow_blank=True
+    )
+
+
+# ---- roster ---------------------------------------------------------------------------------
+
+
+class RosterWorkerSerializer(serializers.ModelSerializer):
+    division = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    categories = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    id_card_masked = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = WorkerProfile
+        fields = [
+            "id",
+            "real_name",
+            "phone",
+            "division",
+            "categories",
+            "is_verified",
+            "verified_at",
+            "id_card_masked",
+            "completed_jobs",
+        ]
+        read_only_fields = fields
+
+
+class CredentialStatusSerializer(serializers.Serializer):
+    certificate = serializers.CharField()
+    certificate_valid_until = serializers.DateField(allow_null=True)
+    pre_job_training = serializers.CharField()
+    health_check = serializers.CharField()
+    health_check_valid_until = serializers.DateField(allow_null=True)
+    nearest_expiry = serializers.DateField(allow_null=True)
+    is_expiring_soon = serializers.BooleanField()
+    awaiting_verification = serializers.IntegerField()
+
+
+class RosterEntrySerializer(serializers.ModelSerializer):
+    worker = RosterWorkerSerializer(read_only=True)
+    credentials = serializers.SerializerMethodField()
+    invited_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RosterEntry
+        fields = [
+            "id",
+            "status",
+            "worker",
+            "credentials",
+            "started_on",
+            "ended_on",
+            "end_reason",
+            "invited_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_credentials(self, entry) -> dict:
+        return CredentialStatusSerializer(credential_status(entry.worker)).data
+
+    def get_invited_by(self, entry) -> dict | None:
+        return _person(entry.created_by)
+
+
+class RosterInviteSerializer(serializers.Serializer):
+    worker = serializers.IntegerField(min_value=1)
+
+
+class EndReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class DeclineReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class WorkerRosterEntrySerializer(serializers.ModelSerializer):
+    """A roster entry as the worker sees it: the agency, not her own details."""
+
+    agency = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RosterEntry
+        fields = ["id", "status", "agency", "started_on", "ended_on", "end_reason", "created_at"]
+        read_only_fields = fields
+
+    def get_agency(self, entry) -> dict:
+        agency = entry.agency
+        return {
+            "id": agency.pk,
+            "name": agency.name,
+            "phone": agency.phone,
+            "address": agency.address,
+            "division": agency.division.code,
+            "division_name": agency.division.name,
+        }
+
+
+# ---- credentials ----------------------------------------------------------------------------
+
+
+class _VerifiedMixin(serializers.Serializer):
+    is_verified = serializers.BooleanField(read_only=True)
+    verified_by = serializers.SerializerMethodField()
+
+    def get_verified_by(self, obj) -> dict | None:
+        return _person(obj.verified_by)
+
+
+class VerifiableCertificateSerializer(_VerifiedMixin, serializers.ModelSerializer):
+    worker = serializers.IntegerField(source="worker_id", read_only=True)
+    category = serializers.CharField(source="category.code", read_only=True)
+    category_name = serializers.CharField(source="category.name", read_only=True)
+
+    class Meta:
+        model = Certificate
+        fields = [
+            "id",
+            "worker",
+            "category",
+            "category_name",
+            "number",
+            "level",
+            "issuer",
+            "issued_on",
+            "expires_on",
+            "is_revoked",
+            "revoked_reason",
+            "is_verified",
+            "verified_by",
+            "verified_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class VerifiableTrainingRecordSerializer(_VerifiedMixin, serializers.ModelSerializer):
+    worker = serializers.IntegerField(source="worker_id", read_only=True)
+    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = TrainingRecord
+        fields = [
+            "id",
+            "worker",
+            "course",
+            "kind",
+            "category",
+            "provider",
+            "completed_on",
+            "is_verified",
+            "verified_by",
+            "verified_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class VerifiableHealthCheckSerializer(_VerifiedMixin, serializers.ModelSerializer):
+    worker = serializers.IntegerField(source="worker_id", read_only=True)
+
+    class Meta:
+        model = HealthCheck
+        fields = [
+            "id",
+            "worker",
+            "done_on",
+            "valid_until",
+            "institution",
+            "is_verified",
+            "verified_by",
+            "verified_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class CertificateEntrySerializer(serializers.Serializer):
+    category = serializers.CharField(max_length=40)
+    number = serializers.CharField(max_length=50)
+    level = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    issuer = serializers.CharField(max_length=100)
+    issued_on = serializers.DateField()
+    expires_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class TrainingRecordEntrySerializer(serializers.Serializer):
+    course = serializers.CharField(max_length=100)
+    kind = serializers.ChoiceField(choices=TrainingKind.choices)
+    category = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    provider = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    completed_on = serializers.DateField()
+
+
+class HealthCheckEntrySerializer(serializers.Serializer):
+    done_on = serializers.DateField()
+    valid_until = serializers.DateField()
+    institution = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default=""
+    )
+
+
+class IdentityVerifySerializer(serializers.Serializer):
+    is_verified = serializers.BooleanField(required=False, default=True)
+
+
+class WorkerCredentialsSerializer(serializers.ModelSerializer):
+    verified_by = serializers.SerializerMethodField()
+    id_card_masked = serializers.CharField(read_only=True)
+    certificates = VerifiableCertificateSerializer(many=True, read_only=True)
+    training_records = VerifiableTrainingRecordSerializer(many=True, read_only=True)
+    health_checks = VerifiableHealthCheckSerializer(many=True, read_only=True)
+    status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WorkerProfile
+        fields = [
+            "id",
+            "real_name",
+            "phone",
+            "id_card_masked",
+            "is_verified",
+            "verified_by",
+            "verified_at",
+            "status",
+            "certificates",
+            "training_records",
+            "health_checks",
+        ]
+        read_only_fields = fields
+
+    def get_verified_by(self, worker) -> dict | None:
+        return _person(worker.verified_by)
+
+    def get_status(self, worker) -> dict:
+        return CredentialStatusSerializer(credential_status(worker)).data
+
+
+# ---- dispatch, orders, contracts, disputes --------------------------------------------------
+
+
+class DispatchSerializer(serializers.Serializer):
+    request = serializers.IntegerField(min_value=1)
+    worker = serializers.IntegerField(min_value=1)
+
+
+class DispatchOfferSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    request = serializers.IntegerField(source="request_id")
+    worker = serializers.IntegerField(source="worker_id")
+    status = serializers.CharField()
+    source = serializers.CharField()
+    distance_km = serializers.FloatField()
+    expires_at = serializers.DateTimeField()
+    created_at = serializers.DateTimeField()
+
+
+class _OrderBriefMixin:
+    @staticmethod
+    def order_brief(order) -> dict:
+        return {
+            "id": order.pk,
+            "status": order.status,
+            "category": order.request.category.code,
+            "category_name": order.request.category.name,
+            "starts_at": order.starts_at,
+            "ends_at": order.ends_at,
+            "price": order.price,
+            "worker": {"id": order.worker_id, "name": order.worker.real_name},
+            "household": {"id": order.household_id, "name": str(order.household)},
+        }
+
+
+class AgencyContractSerializer(_OrderBriefMixin, serializers.Serializer):
+    id = serializers.IntegerField()
+    version = serializers.IntegerField()
+    status = serializers.CharField()
+    text_sha256 = serializers.CharField()
+    required_parties = serializers.ListField(child=serializers.CharField())
+    signed_parties = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    signed_at = serializers.DateTimeField()
+    order = serializers.SerializerMethodField()
+
+    def get_signed_parties(self, contract) -> list[str]:
+        return [s.party for s in contract.signatures.all()]
+
+    def get_order(self, contract) -> dict:
+        return self.order_brief(contract.order)
+
+
+class AgencyDisputeSerializer(_OrderBriefMixin, serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    previous_status = serializers.CharField()
+    reason = serializers.CharField()
+    outcome = serializers.CharField()
+    refund_amount = serializers.IntegerField()
+    resolution_note = serializers.CharField()
+    opened_by = serializers.SerializerMethodField()
+    opened_at = serializers.DateTimeField()
+    resolved_at = serializers.DateTimeField()
+    order = serializers.SerializerMethodField()
+
+    def get_opened_by(self, dispute) -> dict | None:
+        return _person(dispute.opened_by)
+
+    def get_order(self, dispute) -> dict:
+        return self.order_brief(dispute.order)
