@@ -18,6 +18,7 @@ from marketplace.permissions import IsHousehold, IsWorker
 from marketplace.selectors.eligibility import service_dates
 from orders import selectors
 from orders.apis.flow_serializers import (
+    AttendanceSerializer,
     CancelPreviewSerializer,
     DisputeResolveSerializer,
     DisputeSerializer,
@@ -256,16 +257,33 @@ class OrderDetailApi(APIView):
 
 
 class OrderCheckInApi(APIView):
-    @extend_schema(request=None, responses=OrderDetailSerializer)
+    """The worker checks in; on a recurring order, to one visit (`occurrence`, default the
+    visit due now)."""
+
+    @extend_schema(request=AttendanceSerializer, responses=OrderDetailSerializer)
     def post(self, request, order_id: int):
-        order_services.order_check_in(order_id=order_id, actor=request.user)
+        serializer = AttendanceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        order_services.order_check_in(
+            order_id=order_id,
+            actor=request.user,
+            occurrence_id=serializer.validated_data.get("occurrence"),
+        )
         return _render_order(request, order_id)
 
 
 class OrderCompleteApi(APIView):
-    @extend_schema(request=None, responses=OrderDetailSerializer)
+    """The worker checks out; a recurring order awaits confirmation after its last visit."""
+
+    @extend_schema(request=AttendanceSerializer, responses=OrderDetailSerializer)
     def post(self, request, order_id: int):
-        order_services.order_complete(order_id=order_id, actor=request.user)
+        serializer = AttendanceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        order_services.order_complete(
+            order_id=order_id,
+            actor=request.user,
+            occurrence_id=serializer.validated_data.get("occurrence"),
+        )
         return _render_order(request, order_id)
 
 

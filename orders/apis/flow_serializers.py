@@ -8,7 +8,13 @@ from rest_framework import serializers
 from marketplace.models import Category, Division
 from orders.models import Offer, Order, ServiceRequest
 from orders.services.requests import RequestInput
-from orders.statuses import ACTIVE_ORDER_STATUSES, DisputeOutcome, Party, RequestKind
+from orders.statuses import (
+    ACTIVE_ORDER_STATUSES,
+    DisputeOutcome,
+    OccurrenceStatus,
+    Party,
+    RequestKind,
+)
 
 
 class RequestCreateSerializer(serializers.Serializer):
@@ -84,12 +90,33 @@ class DisputeResolveSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
 
 
+class AttendanceSerializer(serializers.Serializer):
+    """Body of check-in/ and complete/: which visit of a recurring order (default: the due one)."""
+
+    occurrence = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+
+
 class OccurrenceSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
     original_starts_at = serializers.DateTimeField()
     status = serializers.CharField()
+    checked_in_at = serializers.DateTimeField(allow_null=True)
+    checked_out_at = serializers.DateTimeField(allow_null=True)
+    attendance = serializers.SerializerMethodField()
+
+    def get_attendance(self, obj) -> str:
+        """cancelled | checked_out | checked_in | missed (ended without a check-in) | upcoming."""
+        if obj.status == OccurrenceStatus.CANCELLED:
+            return "cancelled"
+        if obj.checked_out_at:
+            return "checked_out"
+        if obj.checked_in_at:
+            return "checked_in"
+        if obj.ends_at <= timezone.now():
+            return "missed"
+        return "upcoming"
 
 
 class RequestSerializer(serializers.ModelSerializer):

@@ -31,14 +31,16 @@ from backend.exceptions import (
 )
 from marketplace.models import User, WorkerProfile
 from notifications.events import ORDER_UPDATED, send_event_on_commit
-from orders.models import Dispute, Order, OrderEvent
+from orders.models import Dispute, Occurrence, Order, OrderEvent
 from orders.parties import order_party_user_ids, party_of
 from orders.statuses import (
     ORDER_TRANSITIONS,
     DisputeOutcome,
     DisputeStatus,
+    OccurrenceStatus,
     OrderStatus,
     Party,
+    RequestKind,
     can_transition,
 )
 
@@ -140,44 +142,299 @@ def _refuse_unless(order: Order, *statuses: str, target: str) -> None:
         raise InvalidTransition(entity="order", current=order.status, target=target)
 
 
-def order_check_in(*, order_id: int, actor: User, now: dt.datetime | None = None) -> Order:
-    """The worker checks in: confirmed → in_progress. Opens CHECK_IN_EARLY_MINUTES before start.
+def _visit_event(
+    *, order: Order, actor: User, reason: str, occurrence: Occurrence, action: str
+) -> OrderEvent:
+    """Record one visit's check-in or check-out on a recurring order that stays in its status
+    (from_status = to_status) and push `order.updated` to the parties."""
+    data = {"occurrence": occurrence.pk, "action": action}
+    event = OrderEvent.objects.create(
+        order=order,
+        actor=actor,
+        from_status=order.status,
+        to_status=order.status,
+        reason=reason[:300],
+        data=data,
+    )
+    send_event_on_commit(
+        event_type=ORDER_UPDATED,
+        recipients=order_party_user_ids(order),
+        payload={**order_event_payload(order, event), **data},
+    )
+    return event
 
-    Raises NotFound, PermissionDeniedError (not the worker), InvalidTransition, Conflict
-    `too_early`.
+
+def _locked_order(order_id: int) -> Order:
+    """Re-read the order under its row lock (the lock order: order, then its visits)."""
+    return Order.objects.select_for_update(of=("self",)).select_related("request").get(pk=order_id)
+
+
+def _visits(order: Order) -> list[Occurrence]:
+    """The order's scheduled visits in time order."""
+    return list(
+        Occurrence.objects.filter(order=order, status=OccurrenceStatus.SCHEDULED).order_by(
+            "starts_at", "pk"
+        )
+    )
+
+
+def _check_in_opens(visit: Occurrence) -> dt.datetime:
+    return visit.starts_at - dt.timedelta(minutes=CHECK_IN_EARLY_MINUTES)
+
+
+def _visits_after(visits: list[Occurrence], last: Occurrence | None) -> list[Occurrence]:
+    """The visits not checked in that come after `last` (all of them when it is None)."""
+    return [
+        v
+        for v in visits
+        if not v.checked_in_at and (last is None or (v.starts_at, v.pk) > (last.starts_at, last.pk))
+    ]
+
+
+def _visit_to_check_in(
+    *, visits: list[Occurrence], occurrence_id: int | None, now: dt.datetime
+) -> Occurrence:
+    """The visit a recurring check-in is for: the one asked for; else the visit she is checked
+    in to (so a repeated check-in is refused as such); else, of the visits after the last
+    attended one, the earliest whose check-in window is open and that has not ended, else the
+    next one ahead (too early), else the last one that ended unattended (a late check-in).
+
+    Raises NotFound (not a scheduled visit of this order), Conflict `already_checked_in`,
+    `visit_in_progress` (another visit is checked in and not out), `out_of_order` (a later visit
+    was already attended, or an earlier one that has not ended would be skipped), `too_early`,
+    `no_visit_due`.
+    """
+    open_visit = next((v for v in visits if v.checked_in_at and not v.checked_out_at), None)
+    attended = [v for v in visits if v.checked_in_at]
+    last_attended = attended[-1] if attended else None
+    if occurrence_id is not None:
+        visit = next((v for v in visits if v.pk == occurrence_id), None)
+        if visit is None:
+            raise NotFound(_("服务时段不存在。"))
+    elif open_visit is not None:
+        visit = open_visit
+    else:
+        ahead = _visits_after(visits, last_attended)
+        current = [v for v in ahead if _check_in_opens(v) <= now < v.ends_at]
+        upcoming = [v for v in ahead if now < _check_in_opens(v)]
+        ended = [v for v in ahead if v.ends_at <= now]
+        visit = (current or upcoming or ended[-1:] or [None])[0]
+        if visit is None:
+            raise Conflict(_("没有待签到的服务。"), code="no_visit_due")
+    if visit.checked_in_at:
+        raise Conflict(
+            _("这次服务已经签到过了。"),
+            code="already_checked_in",
+            extra={"occurrence": visit.pk},
+        )
+    if open_visit is not None:
+        raise Conflict(
+            _("请先为正在进行的服务签退。"),
+            code="visit_in_progress",
+            extra={"occurrence": open_visit.pk},
+        )
+    if last_attended is not None and (visit.starts_at, visit.pk) < (
+        last_attended.starts_at,
+        last_attended.pk,
+    ):
+        raise Conflict(
+            _("之后的服务已经签到，不能再为更早的服务签到。"),
+            code="out_of_order",
+            extra={"occurrence": visit.pk},
+        )
+    skipped = [
+        v
+        for v in _visits_after(visits, last_attended)
+        if (v.starts_at, v.pk) < (visit.starts_at, visit.pk) and v.ends_at > now
+    ]
+    if skipped:
+        # Checking in a later visit would leave an earlier one that is still due unattendable.
+        raise Conflict(
+            _("请先为更早的一次服务签到。"),
+            code="out_of_order",
+            extra={"occurrence": visit.pk, "due": skipped[0].pk},
+        )
+    if now < _check_in_opens(visit):
+        raise Conflict(
+            _("服务开始前%(minutes)s分钟内才能签到。") % {"minutes": CHECK_IN_EARLY_MINUTES},
+            code="too_early",
+            extra={"occurrence": visit.pk, "opens_at": _check_in_opens(visit).isoformat()},
+        )
+    return visit
+
+
+def _claim(queryset, **values) -> None:
+    """A conditional UPDATE of one visit; a concurrent caller that got there first → 409."""
+    if not queryset.update(**values):
+        raise Conflict(_("这次服务的签到状态已变化，请刷新。"), code="attendance_changed")
+
+
+def order_check_in(
+    *,
+    order_id: int,
+    actor: User,
+    occurrence_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> Order:
+    """The worker checks in. Opens CHECK_IN_EARLY_MINUTES before the (visit's) start.
+
+    One-off and placement: confirmed → in_progress, and the order's visit records the time.
+    Recurring: checks in one visit (`occurrence_id`, or the one due now, see
+    `_visit_to_check_in`); the first check-in moves the order confirmed → in_progress, later
+    ones record a visit event and keep it in_progress.
+
+    Locks the order row, then claims the visit with a conditional UPDATE. Raises NotFound,
+    PermissionDeniedError (not the worker), InvalidTransition, Conflict `too_early` (and, for
+    recurring orders, the codes of `_visit_to_check_in`).
     """
     now = now or timezone.now()
     order, party = _order_for_party(order_id=order_id, user=actor)
     _require_party(party, (Party.WORKER,), _("签到"))
-    _refuse_unless(order, OrderStatus.CONFIRMED, target=OrderStatus.IN_PROGRESS)
-    if now < order.starts_at - dt.timedelta(minutes=CHECK_IN_EARLY_MINUTES):
-        raise Conflict(
-            _("服务开始前%(minutes)s分钟内才能签到。") % {"minutes": CHECK_IN_EARLY_MINUTES},
-            code="too_early",
-        )
-    return order_transition(
-        order_id=order_id,
-        to_status=OrderStatus.IN_PROGRESS,
-        actor=actor,
-        reason=_("服务员签到"),
-        from_statuses=(OrderStatus.CONFIRMED,),
-        updates={"checked_in_at": now},
+    if order.request.kind != RequestKind.RECURRING:
+        _refuse_unless(order, OrderStatus.CONFIRMED, target=OrderStatus.IN_PROGRESS)
+        if now < order.starts_at - dt.timedelta(minutes=CHECK_IN_EARLY_MINUTES):
+            raise Conflict(
+                _("服务开始前%(minutes)s分钟内才能签到。") % {"minutes": CHECK_IN_EARLY_MINUTES},
+                code="too_early",
+            )
+        with transaction.atomic():
+            order = order_transition(
+                order_id=order_id,
+                to_status=OrderStatus.IN_PROGRESS,
+                actor=actor,
+                reason=_("服务员签到"),
+                from_statuses=(OrderStatus.CONFIRMED,),
+                updates={"checked_in_at": now},
+            )
+            Occurrence.objects.filter(
+                order=order, status=OccurrenceStatus.SCHEDULED, checked_in_at__isnull=True
+            ).update(checked_in_at=now)
+        return order
+
+    _refuse_unless(
+        order, OrderStatus.CONFIRMED, OrderStatus.IN_PROGRESS, target=OrderStatus.IN_PROGRESS
     )
+    with transaction.atomic():
+        order = _locked_order(order_id)
+        _refuse_unless(
+            order, OrderStatus.CONFIRMED, OrderStatus.IN_PROGRESS, target=OrderStatus.IN_PROGRESS
+        )
+        visit = _visit_to_check_in(visits=_visits(order), occurrence_id=occurrence_id, now=now)
+        _claim(
+            Occurrence.objects.filter(
+                pk=visit.pk, status=OccurrenceStatus.SCHEDULED, checked_in_at__isnull=True
+            ),
+            checked_in_at=now,
+        )
+        if order.status == OrderStatus.CONFIRMED:
+            return order_transition(
+                order_id=order_id,
+                to_status=OrderStatus.IN_PROGRESS,
+                actor=actor,
+                reason=_("服务员签到"),
+                data={"occurrence": visit.pk, "action": "checked_in"},
+                from_statuses=(OrderStatus.CONFIRMED,),
+                updates={"checked_in_at": now},
+            )
+        _visit_event(
+            order=order,
+            actor=actor,
+            reason=_("服务员签到"),
+            occurrence=visit,
+            action="checked_in",
+        )
+    return order
 
 
-def order_complete(*, order_id: int, actor: User, now: dt.datetime | None = None) -> Order:
-    """The worker marks the work done: in_progress → awaiting_confirmation."""
+def order_complete(
+    *,
+    order_id: int,
+    actor: User,
+    occurrence_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> Order:
+    """The worker checks out and marks the work done.
+
+    One-off and placement: in_progress → awaiting_confirmation. Recurring: checks out the
+    visit she is checked in to (`occurrence_id`, when given, must be that visit); the order
+    goes in_progress → awaiting_confirmation only when no scheduled visit after it is left,
+    otherwise the check-out is recorded as a visit event and the order stays in_progress.
+
+    Locks the order row. Raises NotFound, PermissionDeniedError, InvalidTransition, Conflict
+    `not_checked_in` (recurring: no visit is checked in).
+    """
     now = now or timezone.now()
     order, party = _order_for_party(order_id=order_id, user=actor)
     _require_party(party, (Party.WORKER,), _("完工"))
-    return order_transition(
-        order_id=order_id,
-        to_status=OrderStatus.AWAITING_CONFIRMATION,
-        actor=actor,
-        reason=_("服务员完工"),
-        from_statuses=(OrderStatus.IN_PROGRESS,),
-        updates={"worker_finished_at": now},
-    )
+    if order.request.kind != RequestKind.RECURRING:
+        with transaction.atomic():
+            order = order_transition(
+                order_id=order_id,
+                to_status=OrderStatus.AWAITING_CONFIRMATION,
+                actor=actor,
+                reason=_("服务员完工"),
+                from_statuses=(OrderStatus.IN_PROGRESS,),
+                updates={"worker_finished_at": now},
+            )
+            Occurrence.objects.filter(
+                order=order, status=OccurrenceStatus.SCHEDULED, checked_out_at__isnull=True
+            ).update(checked_out_at=now)
+        return order
+
+    _refuse_unless(order, OrderStatus.IN_PROGRESS, target=OrderStatus.AWAITING_CONFIRMATION)
+    with transaction.atomic():
+        order = _locked_order(order_id)
+        _refuse_unless(order, OrderStatus.IN_PROGRESS, target=OrderStatus.AWAITING_CONFIRMATION)
+        visits = _visits(order)
+        open_visit = next((v for v in visits if v.checked_in_at and not v.checked_out_at), None)
+        attended = [v for v in visits if v.checked_in_at]
+        if (
+            open_visit is None
+            and occurrence_id is None
+            and attended
+            and not _visits_after(visits, attended[-1])
+        ):
+            # Every visit after her last one was cancelled: nothing is left to check out.
+            return order_transition(
+                order_id=order_id,
+                to_status=OrderStatus.AWAITING_CONFIRMATION,
+                actor=actor,
+                reason=_("服务员完工"),
+                data={"action": "finished"},
+                from_statuses=(OrderStatus.IN_PROGRESS,),
+                updates={"worker_finished_at": now},
+            )
+        if open_visit is None or occurrence_id not in (None, open_visit.pk):
+            raise Conflict(
+                _("这次服务还没有签到，不能签退。"),
+                code="not_checked_in",
+                extra={"occurrence": occurrence_id or (open_visit.pk if open_visit else None)},
+            )
+        _claim(
+            Occurrence.objects.filter(
+                pk=open_visit.pk, checked_in_at__isnull=False, checked_out_at__isnull=True
+            ),
+            checked_out_at=now,
+        )
+        later = [v for v in visits if (v.starts_at, v.pk) > (open_visit.starts_at, open_visit.pk)]
+        if not later:
+            return order_transition(
+                order_id=order_id,
+                to_status=OrderStatus.AWAITING_CONFIRMATION,
+                actor=actor,
+                reason=_("服务员完工"),
+                data={"occurrence": open_visit.pk, "action": "checked_out"},
+                from_statuses=(OrderStatus.IN_PROGRESS,),
+                updates={"worker_finished_at": now},
+            )
+        _visit_event(
+            order=order,
+            actor=actor,
+            reason=_("服务员签退"),
+            occurrence=open_visit,
+            action="checked_out",
+        )
+    return order
 
 
 def order_mark_completed(
