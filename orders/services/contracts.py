@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from backend.exceptions import Conflict, NotFound, PermissionDeniedError, ValidationFailed
 from marketplace.models import User
+from metrics.services import metrics_record_contract_signed
 from notifications.events import NOTIFICATION, send_event_on_commit
 from orders.models import Contract, ContractSignature, Occurrence, Order
 from orders.parties import order_party_user_ids, party_of
@@ -420,6 +421,7 @@ def contract_sign(
                     reason=_("各方已签署合同"),
                     data={"contract_version": contract.version},
                 )
+            metrics_record_contract_signed(contract=contract)
             send_event_on_commit(
                 event_type=NOTIFICATION,
                 recipients=order_party_user_ids(order),
