@@ -1,1 +1,50 @@
-urlpatterns: list = []
+"""The web app at the site root: households, workers, orders, accounts, the manifest."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+from django.urls import path
+
+from web.views import accounts, household, orders, pwa, worker
+
+app_name = "web"
+
+urlpatterns = [
+    path("", accounts.home, name="home"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
+    path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
+    path("accounts/register/", accounts.register, name="register"),
+    # household
+    path("requests/", household.requests_list, name="requests"),
+    path("requests/new/", household.request_new, name="request-new"),
+    path("requests/<int:request_id>/", household.request_detail, name="request"),
+    path("requests/<int:request_id>/invite/", household.request_invite, name="request-invite"),
+    path("requests/<int:request_id>/cancel/", household.request_cancel_view, name="request-cancel"),
+    # worker
+    path("worker/offers/", worker.offers, name="offers"),
+    path("worker/offers/<int:offer_id>/accept/", worker.offer_accept_view, name="offer-accept"),
+    path("worker/offers/<int:offer_id>/decline/", worker.offer_decline_view, name="offer-decline"),
+    path("worker/schedule/", worker.schedule, name="schedule"),
+    path("worker/profile/", worker.profile, name="worker-profile"),
+    path("worker/profile/edit/", worker.profile_edit, name="worker-profile-edit"),
+    path("worker/reviews/", worker.reviews, name="worker-reviews"),
+    # orders, for every party
+    path("orders/", login_required(orders.orders_list), name="orders"),
+    path("orders/<int:order_id>/", login_required(orders.order_detail), name="order"),
+    path("orders/<int:order_id>/contract/", login_required(orders.contract_page), name="contract"),
+    path(
+        "orders/<int:order_id>/contract/sign/",
+        login_required(orders.contract_sign_view),
+        name="contract-sign",
+    ),
+    path("orders/<int:order_id>/check-in/", login_required(orders.check_in), name="check-in"),
+    path("orders/<int:order_id>/check-out/", login_required(orders.check_out), name="check-out"),
+    path("orders/<int:order_id>/confirm/", login_required(orders.confirm), name="confirm"),
+    path("orders/<int:order_id>/cancel/", login_required(orders.cancel), name="cancel"),
+    path("orders/<int:order_id>/review/", login_required(orders.review), name="review"),
+    path("orders/<int:order_id>/chat/", login_required(orders.chat), name="chat"),
+]
+
+if settings.DEBUG:  # `make run` serves the app's static files itself (daphne serves none)
+    urlpatterns += staticfiles_urlpatterns()

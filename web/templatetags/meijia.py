@@ -1,0 +1,63 @@
+"""Template filters for the web app: money from fen, Shanghai wall-clock times, status labels."""
+
+import datetime as dt
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+WEEKDAY_NAMES = [_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日")]
+
+
+@register.filter
+def yuan(fen) -> str:
+    """An integer number of fen as ¥ with two decimals: 15000 → ¥150.00."""
+    if fen is None or fen == "":
+        return "—"
+    amount = (Decimal(int(fen)) / 100).quantize(Decimal("0.01"))
+    return f"¥{amount:,.2f}"
+
+
+@register.filter
+def when(moment) -> str:
+    """An aware datetime on the Asia/Shanghai wall clock: 2025-03-07 周五 09:00."""
+    if not moment:
+        return "—"
+    if isinstance(moment, dt.datetime):
+        local = moment.astimezone(LOCAL_TZ)
+        return f"{local:%Y-%m-%d} {WEEKDAY_NAMES[local.weekday()]} {local:%H:%M}"
+    return f"{moment:%Y-%m-%d} {WEEKDAY_NAMES[moment.weekday()]}"
+
+
+@register.filter
+def clock(moment) -> str:
+    """Only the Shanghai wall-clock time of a datetime: 09:00."""
+    if not moment:
+        return "—"
+    return f"{moment.astimezone(LOCAL_TZ):%H:%M}"
+
+
+@register.filter
+def weekday_name(number) -> str:
+    return str(WEEKDAY_NAMES[int(number) % 7])
+
+
+@register.filter
+def label(value, choices) -> str:
+    """The display label of a TextChoices value: {{ order.status|label:statuses }}."""
+    for choice_value, choice_label in choices:
+        if choice_value == value:
+            return choice_label
+    return value or "—"
+
+
+@register.filter
+def stars(rating) -> str:
+    if not rating:
+        return "—"
+    rating = float(rating)
+    return f"★ {rating:.1f}"
