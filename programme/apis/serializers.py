@@ -89,9 +89,8 @@ class CourseWriteSerializer(serializers.Serializer):
     teacher = serializers.CharField(max_length=50, required=False, allow_blank=True)
     provider = serializers.CharField(max_length=100, required=False, allow_blank=True)
     description = serializers.CharField(required=False, allow_blank=True)
-    status = serializers.ChoiceField(
-        choices=[CourseStatus.PLANNED, CourseStatus.OPEN], required=False
-    )
+    # planned or open on creation (the service says so); ignored on update.
+    status = serializers.ChoiceField(choices=CourseStatus.choices, required=False)
 
 
 class CourseTransitionSerializer(serializers.Serializer):
@@ -242,7 +241,7 @@ class ExamWriteSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=ExamStatus.choices, required=False)
 
 
-class RegisterSerializer(serializers.Serializer):
+class ExamRegisterSerializer(serializers.Serializer):
     worker = serializers.PrimaryKeyRelatedField(
         queryset=WorkerProfile.objects.all(), required=False
     )

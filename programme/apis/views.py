@@ -173,6 +173,7 @@ class CourseListApi(ProgrammeApi):
     def visible(self):
         return selectors.courses_visible_to(user=self.request.user)
 
+    @extend_schema(responses=s.CourseSerializer(many=True))
     def get(self, request):
         return self.list_response()
 
@@ -256,6 +257,7 @@ class CourseAttendanceApi(ProgrammeApi):
 
         return Attendance.objects.filter(enrolment__course_id=self.kwargs["course_id"])
 
+    @extend_schema(responses=s.AttendanceSerializer(many=True))
     def get(self, request, course_id: int):
         return self.list_response()
 
@@ -279,6 +281,7 @@ class EnrolmentListApi(ProgrammeApi):
     def visible(self):
         return selectors.enrolments_visible_to(user=self.request.user)
 
+    @extend_schema(responses=s.EnrolmentSerializer(many=True))
     def get(self, request):
         return self.list_response()
 
@@ -327,6 +330,7 @@ class CandidateListApi(ProgrammeApi):
     def visible(self):
         return selectors.candidates_visible_to(user=self.request.user)
 
+    @extend_schema(responses=s.CandidateSerializer(many=True))
     def get(self, request):
         return self.list_response()
 
@@ -405,6 +409,7 @@ class ExamListApi(ProgrammeApi):
     def visible(self):
         return selectors.exams_visible_to(user=self.request.user)
 
+    @extend_schema(responses=s.ExamSerializer(many=True))
     def get(self, request):
         return self.list_response()
 
@@ -444,13 +449,13 @@ class ExamRegisterApi(ProgrammeApi):
     def visible(self):
         return selectors.exam_registrations_visible_to(user=self.request.user)
 
-    @extend_schema(request=s.RegisterSerializer, responses={201: s.ExamRegistrationSerializer})
+    @extend_schema(request=s.ExamRegisterSerializer, responses={201: s.ExamRegistrationSerializer})
     def post(self, request, exam_id: int):
         if not selectors.exams_visible_to(user=request.user).filter(pk=exam_id).exists():
             raise NotFound(_("考试不存在。"))
         worker = self.own_worker()
         if worker is None:
-            worker = self.valid(s.RegisterSerializer).get("worker")
+            worker = self.valid(s.ExamRegisterSerializer).get("worker")
             if worker is None:
                 raise ValidationFailed(_("请指定服务员。"), field="worker")
         registration = exam_services.exam_register(
@@ -467,6 +472,7 @@ class ExamRegistrationListApi(ProgrammeApi):
     def visible(self):
         return selectors.exam_registrations_visible_to(user=self.request.user)
 
+    @extend_schema(responses=s.ExamRegistrationSerializer(many=True))
     def get(self, request):
         return self.list_response()
 
@@ -500,6 +506,7 @@ class CompetitionListApi(ProgrammeApi):
     def visible(self):
         return selectors.competitions_visible_to(user=self.request.user)
 
+    @extend_schema(responses=s.CompetitionSerializer(many=True))
     def get(self, request):
         return self.list_response()
 
@@ -562,6 +569,7 @@ class CompetitionEntryListApi(ProgrammeApi):
             competition_id=self.kwargs["competition_id"]
         )
 
+    @extend_schema(responses=s.CompetitionEntrySerializer(many=True))
     def get(self, request, competition_id: int):
         return self.list_response()
 
@@ -605,6 +613,7 @@ class JobFairListApi(ProgrammeApi):
     def visible(self):
         return selectors.fairs_visible_to(user=self.request.user)
 
+    @extend_schema(responses=s.JobFairSerializer(many=True))
     def get(self, request):
         return self.list_response()
 
@@ -645,6 +654,7 @@ class JobOpeningListApi(ProgrammeApi):
     def visible(self):
         return selectors.openings_visible_to(user=self.request.user)
 
+    @extend_schema(responses=s.JobOpeningSerializer(many=True))
     def get(self, request):
         return self.list_response()
 
@@ -705,6 +715,7 @@ class JobApplicationListApi(ProgrammeApi):
     def visible(self):
         return selectors.applications_visible_to(user=self.request.user)
 
+    @extend_schema(responses=s.JobApplicationSerializer(many=True))
     def get(self, request):
         return self.list_response()
 
