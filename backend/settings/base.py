@@ -190,6 +190,18 @@ SPECTACULAR_SETTINGS = {
         "OccurrenceStatusEnum": "orders.statuses.OccurrenceStatus",
         "DisputeStatusEnum": "orders.statuses.DisputeStatus",
         "DisputeOutcomeEnum": "orders.statuses.DisputeOutcome",
+        "CourseStatusEnum": "programme.models.CourseStatus",
+        "CourseModeEnum": "programme.models.CourseMode",
+        "EnrolmentStatusEnum": "programme.models.EnrolmentStatus",
+        "CompletionResultEnum": "programme.models.CompletionResult",
+        "ExamStatusEnum": "programme.models.ExamStatus",
+        "ExamResultEnum": "programme.models.ExamResult",
+        "CompetitionStatusEnum": "programme.models.CompetitionStatus",
+        "PrizeEnum": "programme.models.Prize",
+        "FairModeEnum": "programme.models.FairMode",
+        "FairStatusEnum": "programme.models.FairStatus",
+        "OpeningStatusEnum": "programme.models.OpeningStatus",
+        "ApplicationStatusEnum": "programme.models.ApplicationStatus",
     },
 }
 
