@@ -141,7 +141,9 @@ class WorkerProfile(models.Model):
         verbose_name_plural = _("家政服务员")
         indexes = [
             models.Index(fields=["base_latitude", "base_longitude"], name="worker_base_point"),
-            models.Index(fields=["geo_cell"], name="worker_geo_cell"),
+            models.Index(
+                fields=["geo_cell", "base_latitude", "base_longitude"], name="worker_cell_point"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -26,16 +26,19 @@ cancellations)); higher is better, ties broken by the smaller worker id.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from marketplace.geo import (
     BoundingBox,
     bounding_box,
+    cells_for_box,
     geodesic_km,
     great_circle_km,
     inner_planar_radius,
@@ -74,11 +77,42 @@ class MatchCandidate:
 
 
 def bounding_box_filter(box: BoundingBox) -> Q:
-    """A WorkerProfile filter for the box, on the indexed base point columns."""
+    """A WorkerProfile filter for the box: its grid cells (index `worker_cell_point`), then the
+    box's own bounds on the base point columns.
+
+    A worker whose `geo_cell` is still NULL (a row written by a path that did not set it) is
+    still found, by the box bounds alone, rather than silently missed.
+    """
     longitudes = Q(pk__in=[])
     for low, high in box.longitude_ranges:
         longitudes |= Q(base_longitude__gte=low, base_longitude__lte=high)
-    return Q(base_latitude__gte=box.min_latitude, base_latitude__lte=box.max_latitude) & longitudes
+    in_box = Q(base_latitude__gte=box.min_latitude, base_latitude__lte=box.max_latitude)
+    cells = cells_for_box(box)
+    if cells is not None:
+        in_box &= Q(geo_cell__in=cells) | Q(geo_cell__isnull=True)
+    return in_box & longitudes
+
+
+def cell_filter_sql(box: BoundingBox, *, alias: str) -> tuple[str, list]:
+    """The box as raw SQL: its grid cells (NULL cells included, see `bounding_box_filter`)
+    and its latitude/longitude bounds."""
+    longitudes = " OR ".join(
+        f"({alias}.base_longitude >= %s AND {alias}.base_longitude <= %s)"
+        for _ in box.longitude_ranges
+    )
+    latitudes = f"{alias}.base_latitude >= %s AND {alias}.base_latitude <= %s"
+    params: list = [box.min_latitude, box.max_latitude]
+    cells = cells_for_box(box)
+    if cells is None:
+        sql = latitudes
+    else:
+        sql = (
+            f"({alias}.geo_cell IN ({', '.join(['%s'] * len(cells))}) AND {latitudes}"
+            f" OR {alias}.geo_cell IS NULL AND {latitudes})"
+        )
+        params = [*cells, *params, *params]
+    params += [bound for pair in box.longitude_ranges for bound in pair]
+    return f"{sql} AND ({longitudes})", params
 
 
 @dataclass(frozen=True)
@@ -174,6 +208,7 @@ def find_matches(
     # Growing boxes: the best `limit` found so far set a score every answer must reach, and
     # only workers within the planar reach of that score (ranking.reach_for_score) can still
     # beat it; the box grows (doubling) until it covers that reach or the maximum distance.
+    probe = EligibleProbe(eligible)
     reach = max_distance_km / FIRST_REACH_DIVISOR
     threshold: float | None = None
     needed = math.inf
@@ -185,7 +220,7 @@ def find_matches(
         survivors = _best(
             box,
             excluded=excluded,
-            eligible=eligible,
+            eligible=probe,
             category=category,
             limit=limit,
             point=point,
@@ -260,18 +295,13 @@ def _ranked_sql(
     score, planar, score_params, planar_params = ranking.score_sql(**point, wrap=wrap, alias="w")
     table = WorkerProfile._meta.db_table
     through = WorkerProfile.categories.through._meta.db_table
-    longitudes = " OR ".join(
-        "(w.base_longitude >= %s AND w.base_longitude <= %s)" for _ in box.longitude_ranges
-    )
+    in_box, params = cell_filter_sql(box, alias="w")
     where = [
-        "w.base_latitude >= %s AND w.base_latitude <= %s",
-        f"({longitudes})",
+        in_box,
         "w.is_verified = %s AND w.is_accepting_offers = %s",
         f"EXISTS (SELECT 1 FROM {through} t WHERE t.workerprofile_id = w.id"  # noqa: S608
         " AND t.category_id = %s)",
     ]
-    params: list = [box.min_latitude, box.max_latitude]
-    params += [bound for pair in box.longitude_ranges for bound in pair]
     params += [True, True, category.pk]
     if planar_reach < math.inf:
         where.append(f"{planar} <= %s")
@@ -294,7 +324,7 @@ def _best(
     box: BoundingBox,
     *,
     excluded: list[int],
-    eligible: QuerySet,
+    eligible: EligibleProbe,
     category: Category,
     limit: int,
     point: dict,
@@ -332,7 +362,7 @@ def _best(
             if scored is not None:
                 near[row[0]] = scored
         if near:
-            for pk in eligible.filter(pk__in=list(near)).values_list("pk", flat=True):
+            for pk in eligible.among(list(near)):
                 survivors.append((near[pk], pk))
             survivors.sort(key=lambda item: (-item[0], item[1]))
         if len(head) < page or (
@@ -341,6 +371,52 @@ def _best(
             return survivors[:limit]
         offset += page
         page *= 4
+
+
+class EligibleProbe:
+    """Which of some worker ids pass the credential and busy-time filters of a queryset.
+
+    The queryset is compiled to SQL once, with the ids as one array parameter (SQLite:
+    json_each over a JSON list; PostgreSQL: unnest of a bigint array), so each head costs one
+    query without recompiling the ORM expression; answers are remembered, so a worker seen in
+    an earlier box is not asked about again. Other databases fall back to the ORM per call.
+    """
+
+    _ARRAY_SQL = {
+        "sqlite": "SELECT value FROM json_each(%s)",
+        "postgresql": "SELECT unnest(%s::bigint[])",
+    }
+
+    def __init__(self, queryset: QuerySet):
+        self.queryset = queryset.values_list("pk", flat=True)
+        self.known: dict[int, bool] = {}
+        self.sql: str | None = None
+        array_sql = self._ARRAY_SQL.get(connection.vendor)
+        if array_sql is not None:
+            marker = object()
+            ids = RawSQL(array_sql, [marker])  # noqa: S611 (constant SQL, ids as a parameter)
+            compiled = self.queryset.filter(pk__in=ids)
+            self.sql, params = compiled.query.get_compiler(connection=connection).as_sql()
+            self.params = list(params)
+            self.slot = next(i for i, value in enumerate(self.params) if value is marker)
+
+    def among(self, ids: list[int]) -> list[int]:
+        unknown = [pk for pk in ids if pk not in self.known]
+        if unknown:
+            for pk in unknown:
+                self.known[pk] = False
+            for pk in self._query(unknown):
+                self.known[pk] = True
+        return [pk for pk in ids if self.known[pk]]
+
+    def _query(self, ids: list[int]) -> list[int]:
+        if self.sql is None:
+            return list(self.queryset.filter(pk__in=ids))
+        params = list(self.params)
+        params[self.slot] = json.dumps(ids) if connection.vendor == "sqlite" else ids
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            return [row[0] for row in cursor.fetchall()]
 
 
 def _exact_row(
