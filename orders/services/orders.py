@@ -34,6 +34,7 @@ from metrics.services import metrics_record_order_status_changed
 from notifications.events import ORDER_UPDATED, send_event_on_commit
 from orders.models import Dispute, Occurrence, Order, OrderEvent
 from orders.parties import order_party_user_ids, party_of
+from orders.payments.services import payment_settle_on_commit
 from orders.statuses import (
     ORDER_TRANSITIONS,
     DisputeOutcome,
@@ -456,6 +457,7 @@ def order_mark_completed(
         WorkerProfile.objects.filter(pk=order.worker_id).update(
             completed_jobs=F("completed_jobs") + 1
         )
+        payment_settle_on_commit(order_id=order.pk)  # capture after commit (orders/payments)
     return order
 
 
@@ -582,6 +584,7 @@ def _cancel(
         request_after_order_ended(
             request_id=order.request_id, reason=reason, now=now, reopen=reopen_request
         )
+        payment_settle_on_commit(order_id=order.pk)  # fee or release after commit
     return order
 
 
@@ -719,7 +722,8 @@ def order_dispute_resolve(
     """Staff of the order's agency or an operator resolves the open dispute.
 
     completed → order completed (no refund); partial_refund → completed with 0 < refund ≤
-    price; full_refund → cancelled with the whole price refunded. Raises NotFound (not the
+    price; full_refund → cancelled with the whole price refunded, and its request closed (or
+    reopened when no visit was attended) by request_after_order_ended. Raises NotFound (not the
     agency's order), PermissionDeniedError, ValidationFailed, InvalidTransition.
     """
     now = now or timezone.now()
@@ -767,6 +771,18 @@ def order_dispute_resolve(
             updates=updates,
             from_statuses=(OrderStatus.DISPUTED,),
         )
+        if target == OrderStatus.CANCELLED:
+            # As after order_cancel: the request reopens (new wave) when the service has not
+            # begun, otherwise it closes. A dispute follows a check-in, so it normally closes.
+            from orders.services.requests import request_after_order_ended
+
+            attended = Occurrence.objects.filter(order=order, checked_in_at__isnull=False)
+            request_after_order_ended(
+                request_id=order.request_id,
+                reason=note or _("争议处理：全额退款"),
+                now=now,
+                reopen=not attended.exists(),
+            )
         was_completed = dispute.previous_status == OrderStatus.COMPLETED
         if target == OrderStatus.COMPLETED and not was_completed:
             WorkerProfile.objects.filter(pk=order.worker_id).update(
@@ -792,4 +808,5 @@ def order_dispute_resolve(
                 "resolved_at",
             ]
         )
+        payment_settle_on_commit(order_id=order.pk)  # capture or refund after commit
     return dispute

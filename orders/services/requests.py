@@ -327,7 +327,7 @@ def request_cancel(*, request_id: int, actor: User, reason: str) -> ServiceReque
                 entity="request", current=current, target=RequestStatus.CANCELLED
             )
         _withdraw_pending_offers(request_id=request_id, now=now)
-        Occurrence.objects.filter(request_id=request_id).exclude(
+        Occurrence.objects.filter(request_id=request_id, checked_in_at__isnull=True).exclude(
             order__status=OrderStatus.REPLACED
         ).update(status=OccurrenceStatus.CANCELLED, change_reason=reason[:200])
     service_request.refresh_from_db()
@@ -341,7 +341,8 @@ def request_after_order_ended(
     else cancel it. Must run inside the caller's transaction."""
     now = now or timezone.now()
     service_request = ServiceRequest.objects.get(pk=request_id)
-    Occurrence.objects.filter(request_id=request_id).exclude(
+    # A visit the worker checked in to stays with the order that served it (its attendance).
+    Occurrence.objects.filter(request_id=request_id, checked_in_at__isnull=True).exclude(
         order__status=OrderStatus.REPLACED
     ).update(order=None, worker=None)
     if reopen and service_request.starts_at > now:
@@ -357,7 +358,7 @@ def request_after_order_ended(
             pk=request_id, status__in=[RequestStatus.MATCHED, RequestStatus.OPEN]
         ).update(status=RequestStatus.CANCELLED, cancel_reason=reason[:200], closed_at=now)
         _withdraw_pending_offers(request_id=request_id, now=now)
-        Occurrence.objects.filter(request_id=request_id).exclude(
+        Occurrence.objects.filter(request_id=request_id, checked_in_at__isnull=True).exclude(
             order__status=OrderStatus.REPLACED
         ).update(status=OccurrenceStatus.CANCELLED, change_reason=reason[:200])
     service_request.refresh_from_db()
