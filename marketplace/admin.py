@@ -9,6 +9,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from marketplace import idcard
+from marketplace.geo import cell_for
 from marketplace.models import (
     Agency,
     AgencyStaff,
@@ -157,6 +158,7 @@ class WorkerProfileForm(forms.ModelForm):
         number = self.cleaned_data.get("new_id_card_number")
         if number:
             self.instance.set_id_card_number(number)
+        self.instance.geo_cell = cell_for(self.instance.base_latitude, self.instance.base_longitude)
         return super().save(commit=commit)
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
+from marketplace.geo import cell_for
 from marketplace.models import (
     Agency,
     AgencyStaff,
@@ -87,6 +88,7 @@ class WorkerFactory(factory.django.DjangoModelFactory):
     division = factory.LazyFunction(division)
     base_latitude = CITY_SEAT[0]
     base_longitude = CITY_SEAT[1]
+    geo_cell = factory.LazyAttribute(lambda o: cell_for(o.base_latitude, o.base_longitude))
     service_radius_km = 15
     hourly_rate = 3500
     is_verified = True

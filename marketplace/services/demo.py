@@ -20,6 +20,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from marketplace import idcard, reference_data
+from marketplace.geo import cell_for
 from marketplace.models import (
     Agency,
     AgencyStaff,
@@ -356,6 +357,7 @@ def _worker_rows_create(
                 division_id=divisions[spec.division_code],
                 base_latitude=spec.latitude,
                 base_longitude=spec.longitude,
+                geo_cell=cell_for(spec.latitude, spec.longitude),
                 service_radius_km=spec.radius_km,
                 hourly_rate=spec.hourly_rate,
                 availability=spec.availability,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from backend.exceptions import ValidationFailed
 from marketplace import idcard
+from marketplace.geo import cell_for
 from marketplace.models import Category, Division, WorkerProfile
 
 UNSET: Any = object()
@@ -102,6 +103,7 @@ def worker_profile_update(
         raise ValidationFailed(_("常驻点的纬度和经度必须同时填写。"), field=field)
     put("base_latitude", latitude)
     put("base_longitude", longitude)
+    put("geo_cell", cell_for(latitude, longitude))
 
     if id_card_number is not UNSET:
         number = idcard.normalize(id_card_number)
