@@ -237,3 +237,21 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Payments (orders/payments). Stripe is enabled only when both secrets are set; otherwise the
+# offline provider (the agency records money received) is used. STRIPE_API_BASE points the
+# stripe library at a local fake in tests.
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "https://api.stripe.com")
+STRIPE_WEBHOOK_TOLERANCE_SECONDS = env_int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", 300)
+PAYMENTS = {
+    # The platform's share of every payment, then the agency's share of the rest (percent).
+    "PLATFORM_COMMISSION_PERCENT": env_int("MEIJIA_PLATFORM_COMMISSION_PERCENT", 5),
+    "AGENCY_COMMISSION_PERCENT": env_int("MEIJIA_AGENCY_COMMISSION_PERCENT", 10),
+    # A card authorisation lasts about 7 days; longer services save the card and charge later.
+    "HOLD_DAYS": env_int("MEIJIA_PAYMENT_HOLD_DAYS", 6),
+    # Pending operations are retried by run_periodic after this many seconds.
+    "RETRY_AFTER_SECONDS": env_int("MEIJIA_PAYMENT_RETRY_AFTER_SECONDS", 60),
+}

@@ -1,6 +1,13 @@
 from .contracts import Contract, ContractSignature
 from .offers import Offer
 from .orders import Dispute, Order, OrderEvent
+from .payments import (
+    LedgerEntry,
+    Payment,
+    PaymentOperation,
+    PayoutAccount,
+    WebhookEvent,
+)
 from .requests import Occurrence, ServiceRequest
 from .reviews import Review
 
@@ -8,10 +15,15 @@ __all__ = [
     "Contract",
     "ContractSignature",
     "Dispute",
+    "LedgerEntry",
     "Occurrence",
     "Offer",
     "Order",
     "OrderEvent",
+    "Payment",
+    "PaymentOperation",
+    "PayoutAccount",
     "Review",
     "ServiceRequest",
+    "WebhookEvent",
 ]

@@ -14,6 +14,7 @@ import logging
 from django.utils import timezone
 
 from orders.models import Offer
+from orders.payments.services import payment_operations_retry_due, payouts_send_due
 from orders.services.offers import offer_expire
 from orders.services.orders import orders_auto_confirm_due
 from orders.services.requests import requests_expire_due
@@ -49,5 +50,7 @@ def run_due_work(now: dt.datetime | None = None) -> dict[str, int]:
         "requests_expired": requests_expire_due(now=now),
         "orders_auto_confirmed": orders_auto_confirm_due(now=now),
         "review_windows_closed": _close_review_windows(now),
+        "payment_operations_sent": payment_operations_retry_due(now=now),
+        "payouts_sent": payouts_send_due(now=now),
     }
     return counts
