@@ -46,6 +46,14 @@ def fen_to_yuan(fen: int | None) -> Decimal | None:
     return (Decimal(fen) / 100).quantize(Decimal("0.01"))
 
 
+class PhoneForm(forms.Form):
+    """Labels without Django's ASCII colon (they sit above the field on a phone)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 class LocalDateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
@@ -70,7 +78,7 @@ def division_choices() -> list[tuple[str, str]]:
     return [(d.code, d.name) for d in Division.objects.order_by("code")]
 
 
-class RegisterForm(forms.Form):
+class RegisterForm(PhoneForm):
     role = forms.ChoiceField(
         label=_("我是"),
         choices=[(Role.HOUSEHOLD, _("雇主家庭（找服务）")), (Role.WORKER, _("家政服务员（接单）"))],
@@ -87,7 +95,7 @@ class RegisterForm(forms.Form):
     )
 
 
-class RequestForm(forms.Form):
+class RequestForm(PhoneForm):
     """A household's service request; money in yuan here, fen for the API."""
 
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -168,13 +176,13 @@ class RequestForm(forms.Form):
         return payload
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(PhoneForm):
     reason = forms.CharField(
         label=_("原因"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(PhoneForm):
     rating = forms.TypedChoiceField(
         label=_("评分"),
         coerce=int,
@@ -186,7 +194,7 @@ class ReviewForm(forms.Form):
     )
 
 
-class ChatForm(forms.Form):
+class ChatForm(PhoneForm):
     body = forms.CharField(
         label=_("消息"),
         max_length=2000,
@@ -195,11 +203,18 @@ class ChatForm(forms.Form):
     client_id = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
 
-TIME_CHOICES = [(f"{h:02d}:{m:02d}", f"{h:02d}:{m:02d}") for h in range(24) for m in (0, 30)]
-TIME_CHOICES.append(("24:00", "24:00"))
+def time_field(label, initial: str) -> forms.CharField:
+    """A wall-clock time as "HH:MM" (the availability format); the phone shows its time picker."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        initial=initial,
+        max_length=5,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
 
 
-class WorkerProfileForm(forms.Form):
+class WorkerProfileForm(PhoneForm):
     """A worker's own profile; availability as one optional window per weekday."""
 
     real_name = forms.CharField(label=_("姓名"), max_length=50)
@@ -229,12 +244,8 @@ class WorkerProfileForm(forms.Form):
         self.fields["categories"].choices = category_choices()
         for day, name in enumerate(WEEKDAY_NAMES):
             self.fields[f"day_{day}"] = forms.BooleanField(label=name, required=False)
-            self.fields[f"day_{day}_from"] = forms.ChoiceField(
-                label=_("从"), choices=TIME_CHOICES, required=False, initial="08:00"
-            )
-            self.fields[f"day_{day}_to"] = forms.ChoiceField(
-                label=_("到"), choices=TIME_CHOICES, required=False, initial="18:00"
-            )
+            self.fields[f"day_{day}_from"] = time_field(_("从"), "08:00")
+            self.fields[f"day_{day}_to"] = time_field(_("到"), "18:00")
 
     @property
     def weekday_rows(self):

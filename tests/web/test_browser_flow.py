@@ -1,0 +1,213 @@
+"""The household + worker journey in Chromium at 360×740, two browser contexts, live socket."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from notifications.models import ChatMessage
+from orders.models import ContractSignature, Order, Review, ServiceRequest
+from orders.statuses import ContractStatus, OrderStatus
+from tests import factories
+from tests.web.conftest import ARTIFACTS, SCREENSHOTS
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PAGE_BUDGET_BYTES = 300 * 1024
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+TRANSFERRED = """() => {
+  const entries = [...performance.getEntriesByType("navigation"),
+                   ...performance.getEntriesByType("resource")];
+  return entries.map(e => ({name: e.name, bytes: e.transferSize || e.encodedBodySize || 0}));
+}"""
+
+
+def sign_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", factories.PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def session_cookie(user, base: str) -> dict:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    value = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return {"name": settings.SESSION_COOKIE_NAME, "value": value, "url": base}
+
+
+def wait_live(page) -> None:
+    page.wait_for_selector("body.live-on")
+
+
+def shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def local_input(moment: dt.datetime) -> str:
+    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_household_and_worker_through_a_whole_order(live_url, phone):
+    household = factories.HouseholdFactory().user
+    worker = factories.WorkerFactory()
+    worker_page = phone().new_page()
+    household_page = phone().new_page()
+
+    # The worker waits on her offers page with the socket up.
+    sign_in(worker_page, live_url, worker.user.username)
+    worker_page.goto(f"{live_url}/worker/offers/")
+    wait_live(worker_page)
+    worker_page.evaluate("window.__sameDocument = true")
+    assert worker_page.locator("[data-offer]").count() == 0
+    shot(worker_page, "worker-offers-empty")
+
+    # The household posts a one-off request starting within the check-in window.
+    sign_in(household_page, live_url, household.username)
+    household_page.goto(f"{live_url}/requests/new/")
+    starts_at = (timezone.now() + dt.timedelta(minutes=90)).replace(second=0, microsecond=0)
+    household_page.check("#id_kind input[value=one_off]")
+    household_page.select_option("#id_category", "housekeeper")
+    household_page.select_option("#id_division", "371581001000")
+    household_page.fill("#id_address", "临清市青年路街道幸福小区3号楼2单元")
+    household_page.fill("#id_starts_at", local_input(starts_at))
+    household_page.fill("#id_ends_at", local_input(starts_at + dt.timedelta(hours=2)))
+    household_page.fill("#id_budget", "150")
+    household_page.fill("#id_description", "三室一厅日常保洁")
+    shot(household_page, "household-request-new")
+    household_page.click("form button[type=submit]")
+    household_page.wait_for_url("**/requests/*/")
+    service_request = ServiceRequest.objects.get(household=household)
+    assert service_request.budget == 15000
+    assert household_page.locator(f"[data-match='{worker.pk}']").count() == 1
+    shot(household_page, "household-request-matches")
+
+    # The offer appears on the worker's page without a reload, and she accepts it.
+    worker_page.wait_for_selector("[data-offer]")
+    assert worker_page.evaluate("window.__sameDocument") is True
+    assert "¥150.00" in worker_page.inner_text("[data-offer]")
+    shot(worker_page, "worker-offers-live")
+    worker_page.click("[data-offer] button[data-accept]")
+    worker_page.wait_for_url("**/orders/*/")
+    order = Order.objects.get(request=service_request)
+    assert order.worker_id == worker.pk
+    assert order.status == OrderStatus.PENDING_CONTRACT
+
+    # The household's request page learns of the order live and links to it.
+    household_page.wait_for_selector("[data-order-link]")
+    household_page.click("[data-order-link]")
+    household_page.wait_for_url(f"**/orders/{order.pk}/")
+    wait_live(household_page)
+
+    # Both sign the contract (text and hash shown first).
+    for page, name in ((household_page, "household"), (worker_page, "worker")):
+        page.click("[data-contract-link]")
+        page.wait_for_url(f"**/orders/{order.pk}/contract/")
+        assert page.inner_text("[data-contract-hash]").strip() == order.contracts.get().text_sha256
+        if name == "household":
+            shot(page, "contract")
+        page.click("button[data-action=sign]")
+        page.wait_for_url(f"**/orders/{order.pk}/")
+        wait_live(page)
+    assert ContractSignature.objects.filter(contract__order=order).count() == 2
+    assert order.contracts.get().status == ContractStatus.SIGNED
+    household_page.wait_for_selector("[data-order-status=confirmed]")
+
+    # Live chat both ways.
+    household_page.evaluate("window.__sameDocument = true")
+    worker_page.evaluate("window.__sameDocument = true")
+    household_page.fill("textarea[name=body]", "您好，明天上午见！")
+    household_page.click("form[data-chat-form] button")
+    worker_page.wait_for_selector("#chat-log li[data-id]:has-text('您好，明天上午见！')")
+    worker_page.fill("textarea[name=body]", "好的，我准时到。")
+    worker_page.click("form[data-chat-form] button")
+    household_page.wait_for_selector("#chat-log li[data-id]:has-text('好的，我准时到。')")
+    assert household_page.evaluate("window.__sameDocument") is True
+    assert worker_page.evaluate("window.__sameDocument") is True
+    assert ChatMessage.objects.filter(order=order).count() == 2
+    shot(worker_page, "order-chat")
+
+    # Check-in, check-out; the household sees each step live, then confirms.
+    worker_page.click("button[data-action=check-in]")
+    worker_page.wait_for_selector("[data-order-status=in_progress]")
+    household_page.wait_for_selector("[data-order-status=in_progress]")
+    worker_page.click("button[data-action=check-out]")
+    worker_page.wait_for_selector("[data-order-status=awaiting_confirmation]")
+    household_page.wait_for_selector("button[data-action=confirm]")
+    household_page.click("button[data-action=confirm]")
+    household_page.wait_for_selector("[data-order-status=completed]")
+    order.refresh_from_db()
+    assert order.status == OrderStatus.COMPLETED
+
+    # Both review; each review shows to the other once both are in.
+    household_page.check("[data-review-form] input[name=rating][value='5']")
+    household_page.fill("[data-review-form] textarea[name=comment]", "干净利落，很满意。")
+    shot(household_page, "review")
+    household_page.click("button[data-action=review]")
+    household_page.wait_for_selector("[data-own-review]")
+    worker_page.reload()
+    worker_page.check("[data-review-form] input[name=rating][value='4']")
+    worker_page.click("button[data-action=review]")
+    worker_page.wait_for_selector("[data-other-review]")
+    household_page.reload()
+    household_page.wait_for_selector("[data-other-review]")
+    assert Review.objects.filter(order=order, published_at__isnull=False).count() == 2
+    shot(household_page, "order-completed")
+
+    worker_page.goto(f"{live_url}/worker/profile/")
+    shot(worker_page, "worker-profile")
+    worker_page.goto(f"{live_url}/worker/schedule/")
+    shot(worker_page, "worker-schedule")
+
+
+def test_pages_are_light_on_first_load(live_url, phone):
+    """Every main page, loaded with an empty cache, transfers less than ~300 KB."""
+    household = factories.HouseholdFactory().user
+    worker = factories.WorkerFactory()
+    from tests.orders.flow_helpers import accepted_order
+
+    order = accepted_order()
+    pages = {
+        None: ["/", "/accounts/login/", "/accounts/register/"],
+        household: ["/requests/", "/requests/new/", "/orders/"],
+        worker.user: [
+            "/worker/offers/",
+            "/worker/schedule/",
+            "/worker/profile/",
+            "/worker/profile/edit/",
+        ],
+        order.household: [
+            f"/orders/{order.pk}/",
+            f"/orders/{order.pk}/contract/",
+            f"/orders/{order.pk}/cancel/",
+        ],
+    }
+    weights = {}
+    for user, paths in pages.items():
+        for path in paths:
+            context = phone()  # a fresh context: nothing cached
+            if user is not None:
+                # Sign in through the API-free way a test can: the session cookie of a login.
+                context.add_cookies([session_cookie(user, live_url)])
+            page = context.new_page()
+            page.goto(f"{live_url}{path}")
+            page.wait_for_load_state("load")
+            entries = page.evaluate(TRANSFERRED)
+            weights[path] = sum(entry["bytes"] for entry in entries)
+        if user is None:
+            shot(page, "login-register")
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "page-weights.json").write_text(json.dumps(weights, indent=2))
+    heavy = {path: size for path, size in weights.items() if size > PAGE_BUDGET_BYTES}
+    assert not heavy, heavy
+    assert all(size > 1000 for size in weights.values()), weights
