@@ -27,6 +27,9 @@ class LoginView(auth_views.LoginView):
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
+    def get_default_redirect_url(self):
+        return reverse("web:home")  # home sends each role to its own first page
+
 
 class LogoutView(auth_views.LogoutView):
     next_page = "web:home"
