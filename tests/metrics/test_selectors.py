@@ -1,0 +1,149 @@
+"""The period queries against a brute-force oracle on synthetic facts spanning three years."""
+
+import datetime as dt
+import random
+from collections import Counter
+
+import pytest
+
+from metrics.facts import OrderFacts, local_day, worker_kind_facts
+from metrics.models import DistinctKind
+from metrics.reconcile import rollups_from_facts, rollups_replace
+from metrics.selectors import MetricsFilter, metrics_breakdown, metrics_summary, months_between
+from tests.metrics.helpers import SHANGHAI
+
+pytestmark = pytest.mark.django_db
+
+START = dt.date(2023, 1, 1)
+DAYS = 3 * 365
+
+
+def synthetic(seed: int):
+    rng = random.Random(seed)
+    households, workers = {}, {}
+    orders = []
+    for order_id in range(1, 1500):
+        division, category = rng.randint(1, 4), rng.randint(1, 3)
+        day = START + dt.timedelta(days=rng.randrange(DAYS))
+        created = dt.datetime.combine(day, dt.time(rng.randrange(24), 0), tzinfo=SHANGHAI)
+        status = rng.choice(["completed", "completed", "cancelled", "confirmed"])
+        completed = (
+            created + dt.timedelta(days=rng.randrange(60)) if status == "completed" else None
+        )
+        signed = created + dt.timedelta(hours=rng.randrange(500)) if status != "cancelled" else None
+        orders.append(
+            OrderFacts(
+                order_id=order_id,
+                division_id=division,
+                category_id=category,
+                household_id=rng.randint(1, 120),
+                worker_id=rng.randint(1, 40),
+                status=status,
+                created_at=created,
+                request_created_at=created - dt.timedelta(minutes=rng.randrange(3000)),
+                starts_at=created + dt.timedelta(days=1),
+                completed_at=completed,
+                first_signed_at=signed,
+            )
+        )
+    for facts in orders:
+        if facts.completed_at:
+            households.setdefault(facts.household_id, []).append(
+                (facts.division_id, facts.category_id, local_day(facts.completed_at))
+            )
+    for worker_id in range(1, 41):
+        mine = [o for o in orders if o.worker_id == worker_id]
+        workers[worker_id] = worker_kind_facts(
+            signed=[
+                (o.division_id, o.category_id, local_day(o.first_signed_at))
+                for o in mine
+                if o.first_signed_at
+            ],
+            served=[],
+            pre_job_days=[],
+            health_checks=[],
+            trainings=[
+                (
+                    rng.randint(0, 4),
+                    rng.randint(0, 3),
+                    START + dt.timedelta(days=rng.randrange(DAYS)),
+                )
+                for _ in range(rng.randrange(4))
+            ],
+            certificates=[],
+        )
+    return orders, households, workers
+
+
+def oracle_distinct(facts_by_subject, start, end, division=None, category=None, key=None):
+    seen = {}
+    for subject, facts in facts_by_subject.items():
+        for fact_division, fact_category, day in facts:
+            if not start <= day <= end:
+                continue
+            if division is not None and fact_division != division:
+                continue
+            if category is not None and fact_category != category:
+                continue
+            bucket = key(fact_division, fact_category, day) if key else None
+            seen.setdefault(bucket, set()).add(subject)
+    return {bucket: len(subjects) for bucket, subjects in seen.items()}
+
+
+def test_periods_filters_and_breakdowns_match_the_oracle():
+    orders, households, workers = synthetic(7)
+    rollups_replace(rollups_from_facts(orders=orders, households=households, workers=workers))
+    employed = {w: kinds[DistinctKind.EMPLOYED_WORKER] for w, kinds in workers.items()}
+    trained = {w: kinds[DistinctKind.TRAINED_WORKER] for w, kinds in workers.items()}
+    rng = random.Random(11)
+    keys = {
+        "division": lambda d, c, day: d,
+        "category": lambda d, c, day: c,
+        "month": lambda d, c, day: day.replace(day=1),
+    }
+    for _round in range(60):
+        start = START + dt.timedelta(days=rng.randrange(DAYS))
+        end = start + dt.timedelta(days=rng.choice([0, 1, 13, 31, 45, 200, 400, 900]))
+        division = rng.choice([None, None, rng.randint(1, 4)])
+        category = rng.choice([None, None, rng.randint(1, 3)])
+        filters = MetricsFilter(start=start, end=end, division_id=division, category_id=category)
+        result = metrics_summary(filters=filters)
+        args = (start, end, division, category)
+        assert result["served_households"] == oracle_distinct(households, *args).get(None, 0)
+        assert result["employed_workers"] == oracle_distinct(employed, *args).get(None, 0)
+        assert result["trained_women"] == oracle_distinct(trained, *args).get(None, 0)
+        signed = sum(
+            1
+            for o in orders
+            if o.first_signed_at
+            and start <= local_day(o.first_signed_at) <= end
+            and division in (None, o.division_id)
+            and category in (None, o.category_id)
+        )
+        assert result["signed_contracts"] == signed
+        by = rng.choice(list(keys))
+        breakdown = metrics_breakdown(filters=filters, by=by)
+        expected = oracle_distinct(households, *args, key=keys[by])
+        got = {k: v["served_households"] for k, v in breakdown.items() if v["served_households"]}
+        assert got == {k: v for k, v in expected.items() if v}, (by, args)
+        if by == "month":
+            assert set(breakdown) >= set(months_between(start, end))
+        statuses = Counter(
+            o.status
+            for o in orders
+            if start <= local_day(o.created_at) <= end
+            and division in (None, o.division_id)
+            and category in (None, o.category_id)
+        )
+        assert {k: v for k, v in result["orders_by_status"].items() if v} == dict(statuses)
+
+
+def test_query_count_is_bounded(django_assert_max_num_queries):
+    orders, households, workers = synthetic(3)
+    rollups_replace(rollups_from_facts(orders=orders, households=households, workers=workers))
+    filters = MetricsFilter(start=dt.date(2023, 2, 17), end=dt.date(2025, 6, 3), division_id=2)
+    with django_assert_max_num_queries(7):
+        metrics_summary(filters=filters)
+    for by in ("division", "category", "month"):
+        with django_assert_max_num_queries(7):
+            metrics_breakdown(filters=filters, by=by)
