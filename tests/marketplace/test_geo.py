@@ -84,3 +84,113 @@ def test_planar_box_and_covering_reach():
     both = geo.intersect(geo.bounding_box(36.85, 115.7, 20), planar)
     assert both is not None and both.max_latitude == planar.max_latitude
     assert geo.intersect(geo.bounding_box(0, 0, 1), geo.bounding_box(10, 10, 1)) is None
+
+
+# --- the grid ------------------------------------------------------------------------------------
+
+
+def _row_column(cell):
+    return divmod(cell, geo.GRID_COLUMNS)
+
+
+def test_cell_at_the_equator_and_prime_meridian():
+    row, column = _row_column(geo.cell_for(0.0, 0.0))
+    assert (row, column) == (90 * geo.GRID_ROWS_PER_DEGREE, 180 * geo.GRID_COLUMNS_PER_DEGREE)
+    # the cell runs up to (not including) the next border
+    assert geo.cell_for(0.0999, 0.0199) == geo.cell_for(0.0, 0.0)
+    assert _row_column(geo.cell_for(0.1, 0.02)) == (row + 1, column + 1)
+    assert _row_column(geo.cell_for(-1e-9, -1e-9)) == (row - 1, column - 1)
+    assert geo.cell_for(None, 1.0) is None and geo.cell_for(1.0, None) is None
+
+
+def test_cells_at_high_latitude_and_the_poles():
+    assert _row_column(geo.cell_for(90.0, 10.0))[0] == geo.GRID_ROWS - 1
+    assert _row_column(geo.cell_for(89.99, 10.0))[0] == geo.GRID_ROWS - 1
+    assert _row_column(geo.cell_for(-90.0, 10.0))[0] == 0
+    tromso = geo.cell_for(69.65, 18.96)
+    assert _row_column(tromso) == (1596, 9948)
+    # a degree of longitude is short up here, but the cells are the same degrees wide
+    assert geo.cell_for(69.65, 18.98) - tromso == 1
+
+
+def test_the_antimeridian_maps_to_valid_cells():
+    assert geo.cell_for(-16.8, 180.0) == geo.cell_for(-16.8, -180.0)
+    assert _row_column(geo.cell_for(-16.8, -180.0))[1] == 0
+    assert _row_column(geo.cell_for(-16.8, 179.999))[1] == geo.GRID_COLUMNS - 1
+    assert _row_column(geo.cell_for(-16.8, -179.999))[1] == 0
+    assert geo.cell_for(-16.8, 190.0) == geo.cell_for(-16.8, -170.0)  # wraps, never overflows
+    for longitude in (-180.0, -179.99, -1e-300, 0.0, 179.99, 180.0, 359.0, -360.0):
+        for latitude in (-90.0, -16.8, 0.0, 64.8, 90.0):
+            row, column = _row_column(geo.cell_for(latitude, longitude))
+            assert 0 <= row < geo.GRID_ROWS and 0 <= column < geo.GRID_COLUMNS
+
+
+def _points_in(box, rng, count=400):
+    """Random points of the box plus its corners and edges, exactly on its bounds."""
+    points = []
+    for low, high in box.longitude_ranges:
+        for lat in (box.min_latitude, box.max_latitude):
+            for lon in (low, high):
+                points.append((lat, lon))
+        for _ in range(count):
+            lat = rng.uniform(box.min_latitude, box.max_latitude)
+            lon = rng.uniform(low, high)
+            points += [(lat, lon), (box.min_latitude, lon), (lat, high), (lat, low)]
+    return points
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "radius"),
+    [
+        (36.8494, 115.7061, 20),  # Linqing
+        (36.8, 115.7, 1.25),  # a small box whose centre is a cell corner
+        (0.0, 0.0, 50),
+        (69.6, 18.9, 30),  # Tromsø
+        (-54.8, -68.3, 100),
+        (64.8, 179.9, 40),  # across the antimeridian from the west
+        (-16.8, -179.97, 25),  # ... and from the east (Fiji)
+    ],
+)
+def test_cells_for_box_hold_every_point_of_the_box(lat, lon, radius):
+    rng = random.Random(f"{lat}{lon}{radius}")
+    box = geo.bounding_box(lat, lon, radius)
+    cells = set(geo.cells_for_box(box, max_cells=10**6))
+    for point in _points_in(box, rng):
+        assert geo.cell_for(*point) in cells, point
+    # and every point of the circle, the way matching uses it
+    for point in _circle_points(lat, lon, radius):
+        assert geo.cell_for(*point) in cells
+
+
+def test_cells_for_box_is_tight():
+    box = geo.bounding_box(36.8494, 115.7061, 20)
+    cells = geo.cells_for_box(box)
+    rows = {cell // geo.GRID_COLUMNS for cell in cells}
+    columns = {cell % geo.GRID_COLUMNS for cell in cells}
+    assert len(rows) <= 5 and len(columns) <= 25
+    assert len(cells) == len(rows) * len(columns) == len(set(cells))
+    # a cell just outside the box on each side is not listed
+    outside = [
+        (box.min_latitude - geo.CELL_LATITUDE_DEGREES, 115.7061),
+        (box.max_latitude + geo.CELL_LATITUDE_DEGREES, 115.7061),
+        (36.8494, box.longitude_ranges[0][0] - geo.CELL_LONGITUDE_DEGREES),
+        (36.8494, box.longitude_ranges[0][1] + geo.CELL_LONGITUDE_DEGREES),
+    ]
+    for point in outside:
+        assert geo.cell_for(*point) not in cells
+
+
+def test_box_across_the_antimeridian_lists_cells_on_both_sides():
+    box = geo.bounding_box(-16.8, 179.97, 10)
+    columns = {cell % geo.GRID_COLUMNS for cell in geo.cells_for_box(box)}
+    assert 0 in columns and geo.GRID_COLUMNS - 1 in columns
+    assert len(columns) < 20  # not the whole world in between
+
+
+def test_too_many_cells_means_no_cell_filter():
+    polar = geo.bounding_box(89.95, 40.0, 20)  # reaches the pole: every longitude
+    assert polar.longitude_ranges == ((-180.0, 180.0),)
+    assert geo.cells_for_box(polar) is None
+    everything = geo.cells_for_box(polar, max_cells=10**9)
+    assert len(everything) % geo.GRID_COLUMNS == 0  # whole rows
+    assert geo.cell_for(89.99, 40.0) in everything and geo.cell_for(89.9, -140.0) in everything
