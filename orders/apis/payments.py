@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -80,6 +81,7 @@ def _order_of_party(request, order_id: int) -> tuple[Order, str | None]:
 class OrderPaymentsApi(APIView):
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, order_id: int):
         order, party = _order_of_party(request, order_id)
         return Response(_order_payment_data(order, party))
@@ -88,7 +90,7 @@ class OrderPaymentsApi(APIView):
 class OfflinePaymentApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=OfflinePaymentSerializer)
+    @extend_schema(request=OfflinePaymentSerializer, responses={201: OpenApiTypes.OBJECT})
     def post(self, request, order_id: int):
         serializer = OfflinePaymentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -112,6 +114,7 @@ class OfflinePaymentApi(APIView):
 class AuthorizePaymentApi(APIView):
     permission_classes = [IsHousehold]
 
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
     def post(self, request, order_id: int):
         authorization = services.payment_authorize(order_id=order_id, actor=request.user)
         return Response(
@@ -170,7 +173,7 @@ class AgencyStatementApi(APIView):
     permission_classes = [IsAgencyStaff]
     as_csv = False
 
-    @extend_schema(parameters=[MONTH_PARAMETER])
+    @extend_schema(parameters=[MONTH_PARAMETER], responses=OpenApiTypes.OBJECT)
     def get(self, request):
         staff = getattr(request.user, "agency_staff", None)
         if staff is None:
@@ -183,7 +186,7 @@ class WorkerStatementApi(APIView):
     permission_classes = [IsWorker]
     as_csv = False
 
-    @extend_schema(parameters=[MONTH_PARAMETER])
+    @extend_schema(parameters=[MONTH_PARAMETER], responses=OpenApiTypes.OBJECT)
     def get(self, request):
         worker = request.user.worker
         statement = statements.statement_of_worker(worker=worker, month=_month(request))
