@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 from urllib.parse import quote
 
@@ -73,6 +74,8 @@ def live_url(django_db_setup, django_db_blocker):
         "DJANGO_SETTINGS_MODULE": "backend.settings.test",
         "DEBUG": "0",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # Pub/sub channels ignore the Redis database number: a prefix of its own per run.
+        "CHANNEL_PREFIX": f"meijia-web-{uuid.uuid4().hex[:8]}",
     }
     server = subprocess.Popen(  # noqa: S603
         [

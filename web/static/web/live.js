@@ -153,7 +153,8 @@
       state.attempts = 0;
       body.classList.add("live-on");
       resyncAll();
-      // Catch up on what changed while the socket was down.
+      // Catch up on what changed before this connect (page load or an outage); typed input in
+      // the refreshed panels survives (hx-preserve on their forms).
       refresh("[data-live]");
       refresh("[data-live-order]");
       refresh("[data-live-request]");
