@@ -8,7 +8,9 @@ cd "$(dirname "$0")/.."
 browser_marker=()
 if [ -n "${MEIJIA_SKIP_BROWSER:-}" ]; then
     browser_marker=(-m "not browser")
-elif [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then
+# (grep without -q reads all of fc-list's output: with -q, fc-list could die of SIGPIPE and
+# pipefail would report the fonts missing when they are there.)
+elif [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -i "noto.*cjk" >/dev/null; then
     install=(sh -c "apt-get update && apt-get install -y --no-install-recommends chromium fonts-noto-cjk")
     if [ "$(id -u)" -eq 0 ]; then
         DEBIAN_FRONTEND=noninteractive "${install[@]}"
