@@ -167,7 +167,7 @@ class DistinctMember(models.Model):
         ]
         indexes = [
             models.Index(
-                fields=["scope", "kind", "division_id", "category_id", "prev_day", "day"],
+                fields=["scope", "prev_day", "day", "division_id", "category_id", "kind"],
                 name="metrics_member_prev",
             )
         ]

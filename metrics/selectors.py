@@ -124,7 +124,13 @@ def _distinct(filters: MetricsFilter, group: str | None) -> dict:
     start, end = filters.start, filters.end
     first_month = month_of(start)
     full, partial = period_parts(start, end)
-    where = {"scope": _scope(filters, group), **_bucket_filter(filters)}
+    scope = _scope(filters, group)
+    where = {"scope": scope, "kind__in": DistinctKind.values, **_bucket_filter(filters)}
+    # A scope without divisions (or trades) keeps 0 there: say so, the indexes lead with it.
+    if scope in (Scope.ALL, Scope.CATEGORY):
+        where["division_id"] = 0
+    if scope in (Scope.ALL, Scope.DIVISION):
+        where["category_id"] = 0
     group_field = GROUP_FIELDS.get(group) if group else None
     # "Before the bucket": before the first month of the period, or (by month) before the
     # cell's own month.
