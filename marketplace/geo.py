@@ -162,9 +162,13 @@ def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
+# One geopy geodesic (WGS-84), reused: building one per call costs half as much as measuring.
+_WGS84 = geodesic()
+
+
 def geodesic_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """The ellipsoidal (WGS-84) distance that people are shown, in kilometres."""
-    return geodesic((lat1, lon1), (lat2, lon2)).km
+    return _WGS84.measure((lat1, lon1), (lat2, lon2))
 
 
 def within_radius(distance_km: float, radius_km: float) -> bool:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import connection
@@ -188,17 +188,12 @@ def find_matches(
     excluded = list(exclude_worker_ids)
     if max_distance_km <= 0 or (limit is not None and limit <= 0):
         return []
-    starts_on, ends_on = service_dates(slots)
-    in_box = bounding_box_filter(bounding_box(latitude, longitude, max_distance_km))
-    eligible = (
-        eligible_workers(category=category, starts_on=starts_on, ends_on=ends_on)
-        .filter(not_busy(slots))
-        .select_related("user", "division")
-    )
     point = {"latitude": latitude, "longitude": longitude, "max_distance_km": max_distance_km}
 
     if limit is None:
-        workers = eligible.filter(in_box)
+        in_box = bounding_box_filter(bounding_box(latitude, longitude, max_distance_km))
+        eligible = _eligible_queryset(category=category, slots=slots)
+        workers = eligible.select_related("user", "division").filter(in_box)
         if excluded:
             workers = workers.exclude(pk__in=excluded)
         return _candidates(
@@ -208,7 +203,7 @@ def find_matches(
     # Growing boxes: the best `limit` found so far set a score every answer must reach, and
     # only workers within the planar reach of that score (ranking.reach_for_score) can still
     # beat it; the box grows (doubling) until it covers that reach or the maximum distance.
-    probe = EligibleProbe(eligible)
+    probe = EligibleProbe(category=category, slots=slots)
     reach = max_distance_km / FIRST_REACH_DIVISOR
     threshold: float | None = None
     needed = math.inf
@@ -373,32 +368,110 @@ def _best(
         page *= 4
 
 
-class EligibleProbe:
-    """Which of some worker ids pass the credential and busy-time filters of a queryset.
+def _eligible_queryset(
+    *, category: Category, slots: Sequence[Slot], dates: tuple[dt.date, dt.date] | None = None
+) -> QuerySet:
+    """The credential and busy-time rules of a request (dates: its service dates by default)."""
+    starts_on, ends_on = dates or service_dates(slots)
+    return eligible_workers(category=category, starts_on=starts_on, ends_on=ends_on).filter(
+        not_busy(slots)
+    )
 
-    The queryset is compiled to SQL once, with the ids as one array parameter (SQLite:
-    json_each over a JSON list; PostgreSQL: unnest of a bigint array), so each head costs one
-    query without recompiling the ORM expression; answers are remembered, so a worker seen in
-    an earlier box is not asked about again. Other databases fall back to the ORM per call.
+
+# Stand-ins for the request's values while a probe's SQL is compiled once per shape: values
+# that no constant of the eligibility rules can equal (see EligibleProbe).
+_STAND_IN_CATEGORY_PK = -918_273_645
+_STAND_IN_EPOCH = dt.datetime(1901, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class _ProbeTemplate:
+    sql: str
+    params: tuple
+    roles: tuple  # per parameter: None (a constant), "ids", "category", or a stand-in index
+
+
+class EligibleProbe:
+    """Which of some worker ids pass the credential and busy-time rules of a request.
+
+    The rules are `eligible_workers(...)` and `not_busy(slots)`, the ORM querysets, compiled to
+    SQL once per shape (database, whether the trade needs a certificate, number of slots) with
+    stand-in values, and the ids as one array parameter (SQLite: json_each over a JSON list;
+    PostgreSQL: unnest of a bigint array). A request then only swaps its own values into the
+    parameter list: compiling the ORM expression costs several times more than running it.
+    The swap is checked when the template is made (every stand-in must be found, each in its
+    place); if not, or on another database, the probe falls back to the ORM on every call.
+    Answers are remembered, so a worker seen in an earlier box is not asked about again.
     """
 
     _ARRAY_SQL = {
         "sqlite": "SELECT value FROM json_each(%s)",
         "postgresql": "SELECT unnest(%s::bigint[])",
     }
+    _templates: dict[tuple, _ProbeTemplate | None] = {}
 
-    def __init__(self, queryset: QuerySet):
-        self.queryset = queryset.values_list("pk", flat=True)
+    def __init__(self, *, category: Category, slots: Sequence[Slot]):
+        self.category = category
+        self.slots = list(slots)
         self.known: dict[int, bool] = {}
-        self.sql: str | None = None
-        array_sql = self._ARRAY_SQL.get(connection.vendor)
-        if array_sql is not None:
-            marker = object()
-            ids = RawSQL(array_sql, [marker])  # noqa: S611 (constant SQL, ids as a parameter)
-            compiled = self.queryset.filter(pk__in=ids)
-            self.sql, params = compiled.query.get_compiler(connection=connection).as_sql()
-            self.params = list(params)
-            self.slot = next(i for i, value in enumerate(self.params) if value is marker)
+        key = (connection.alias, connection.vendor, category.requires_certificate, len(slots))
+        if key not in self._templates:
+            self._templates[key] = self._template(category.requires_certificate, len(slots))
+        self.template = self._templates[key]
+        if self.template is not None:
+            values = self._values(category.pk, *service_dates(self.slots), self.slots)
+            self.params = [
+                value if role is None or role == "ids" else values[role]
+                for value, role in zip(self.template.params, self.template.roles, strict=True)
+            ]
+
+    @staticmethod
+    def _stand_ins(slot_count: int) -> tuple[dt.date, dt.date, list[Slot]]:
+        hour = dt.timedelta(hours=1)
+        slots = [
+            (_STAND_IN_EPOCH + (2 * k + 2) * hour, _STAND_IN_EPOCH + (2 * k + 3) * hour)
+            for k in range(slot_count)
+        ]
+        return _STAND_IN_EPOCH.date(), _STAND_IN_EPOCH.date() + dt.timedelta(days=400), slots
+
+    @staticmethod
+    def _values(category_pk: int, starts_on, ends_on, slots) -> dict:
+        """Parameter values keyed by role: the category pk and each date/time, as the database
+        adapter receives them."""
+        ops = connection.ops
+        values: dict = {"category": category_pk, 0: ops.adapt_datefield_value(starts_on)}
+        values[1] = ops.adapt_datefield_value(ends_on)
+        for index, (begins, ends) in enumerate(slots):
+            values[2 + 2 * index] = ops.adapt_datetimefield_value(begins)
+            values[3 + 2 * index] = ops.adapt_datetimefield_value(ends)
+        return values
+
+    @classmethod
+    def _template(cls, requires_certificate: bool, slot_count: int) -> _ProbeTemplate | None:
+        array_sql = cls._ARRAY_SQL.get(connection.vendor)
+        if array_sql is None:
+            return None
+        category = Category(pk=_STAND_IN_CATEGORY_PK, requires_certificate=requires_certificate)
+        starts_on, ends_on, slots = cls._stand_ins(slot_count)
+        marker = object()
+        ids = RawSQL(array_sql, [marker])  # noqa: S611 (constant SQL, the ids as a parameter)
+        queryset = _eligible_queryset(category=category, slots=slots, dates=(starts_on, ends_on))
+        queryset = queryset.filter(pk__in=ids).values_list("pk", flat=True)
+        sql, params = queryset.query.get_compiler(connection=connection).as_sql()
+        stand_ins = cls._values(category.pk, starts_on, ends_on, slots)
+        by_value = {value: role for role, value in stand_ins.items()}
+        roles = []
+        for value in params:
+            if value is marker:
+                roles.append("ids")
+            elif isinstance(value, Hashable) and value in by_value:
+                roles.append(by_value[value])
+            else:
+                roles.append(None)
+        # Every stand-in must be a parameter of its own (never folded into the SQL text).
+        if set(by_value.values()) | {"ids"} != {role for role in roles if role is not None}:
+            return None
+        return _ProbeTemplate(sql=sql, params=tuple(params), roles=tuple(roles))
 
     def among(self, ids: list[int]) -> list[int]:
         unknown = [pk for pk in ids if pk not in self.known]
@@ -410,12 +483,15 @@ class EligibleProbe:
         return [pk for pk in ids if self.known[pk]]
 
     def _query(self, ids: list[int]) -> list[int]:
-        if self.sql is None:
-            return list(self.queryset.filter(pk__in=ids))
-        params = list(self.params)
-        params[self.slot] = json.dumps(ids) if connection.vendor == "sqlite" else ids
+        if self.template is None:
+            queryset = _eligible_queryset(category=self.category, slots=self.slots)
+            return list(queryset.filter(pk__in=ids).values_list("pk", flat=True))
+        params = [
+            (json.dumps(ids) if connection.vendor == "sqlite" else ids) if role == "ids" else value
+            for value, role in zip(self.params, self.template.roles, strict=True)
+        ]
         with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
+            cursor.execute(self.template.sql, params)
             return [row[0] for row in cursor.fetchall()]
 
 

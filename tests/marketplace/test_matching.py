@@ -419,3 +419,46 @@ def test_find_matches_equals_a_brute_force_reference(
         for limit in (1, 3, 7):
             got = [c.worker.pk for c in find_matches(**request, limit=limit)]
             assert got == expected[:limit], (case, limit)
+
+
+def test_the_eligibility_probe_swaps_each_request_value_into_its_compiled_sql():
+    """The probe compiles the rules once per shape; each request must get its own answers."""
+    start = factories.future(48)
+    workers = [
+        worker_at(*SEAT, trades=["housekeeper", "maternity_nurse"]),
+        worker_at(*SEAT, trades=["hourly_cleaning"]),
+        worker_at(*SEAT, trades=["maternity_nurse"], credentials=False),
+        worker_at(*SEAT, is_verified=False),
+    ]
+    factories.OrderFactory(
+        worker=workers[0],
+        status="confirmed",
+        request__starts_at=start,
+        request__ends_at=start + dt.timedelta(hours=3),
+    )
+    ids = [w.pk for w in workers]
+    answers = set()
+    cases = [
+        (days, count, code)
+        for days in (0, 1, 1200)  # busy then (worker 0), free, credentials expired by then
+        for count in (1, 3)
+        for code in ("housekeeper", "hourly_cleaning", "maternity_nurse")
+    ]
+    for days, count, code in cases:
+        first = start + dt.timedelta(days=days)
+        wanted = [
+            (first + dt.timedelta(days=7 * k), first + dt.timedelta(days=7 * k, hours=3))
+            for k in range(count)
+        ]
+        category = factories.category(code)
+        probe = matching.EligibleProbe(category=category, slots=wanted)
+        assert probe.template is not None  # the compiled path, not the ORM fallback
+        starts_on, ends_on = matching.service_dates(wanted)
+        expected = (
+            matching.eligible_workers(category=category, starts_on=starts_on, ends_on=ends_on)
+            .filter(matching.not_busy(wanted), pk__in=ids)
+            .values_list("pk", flat=True)
+        )
+        assert probe.among(ids) == sorted(expected), (category.code, wanted)
+        answers.add(tuple(sorted(expected)))
+    assert len(answers) >= 3  # the cases do tell requests apart
