@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from backend.exceptions import Conflict, NotFound, ValidationFailed
 from marketplace.models import Category, Certificate, Division, User, WorkerProfile
+from metrics.services import metrics_record_certificate_issued
 from notifications.events import NOTIFICATION, send_event_on_commit
 from programme.models import (
     FEDERATION_PROVIDER,
@@ -184,6 +185,7 @@ def _certificate_issue(registration: ExamRegistration, actor: User, now) -> Cert
     registration.save(update_fields=["certificate"])
     # A certified trade becomes one she offers; she can take it off her profile.
     registration.worker.categories.add(exam.category_id)
+    metrics_record_certificate_issued(certificate=certificate)
     return certificate
 
 
