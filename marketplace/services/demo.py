@@ -37,6 +37,7 @@ from marketplace.models import (
     User,
     WorkerProfile,
 )
+from metrics.reconcile import metrics_rebuild
 
 DEFAULT_SEED = 2026
 DEFAULT_WORKERS = 300
@@ -603,4 +604,5 @@ def demo_seed(
         summary=summary,
         progress=progress,
     )
+    metrics_rebuild()  # credentials were bulk-written: the dashboard counts them from here on
     return summary
