@@ -330,10 +330,13 @@ def naive_matches(*, category, latitude, longitude, max_distance_km, slots, limi
 
 
 def run_scenario(scenario: str, count: int, args) -> dict:
+    from django.conf import settings
+
     from marketplace.models import Category
     from marketplace.selectors import find_matches
 
     print(f"\n== {scenario}: {count:,} workers ==")
+    print(f"  SQLite connection: {settings.BENCH_PRAGMAS}")
     build(count, scenario, random.Random(f"{args.seed}-{scenario}"))
     rng = random.Random(f"{args.seed}-{scenario}-requests")
     categories = list(Category.objects.all())
