@@ -2,13 +2,18 @@
 
 Pipeline, so that a search never scans every worker:
 
-1. Bounding box on the indexed `base_latitude`/`base_longitude` (index `worker_base_point`),
-   built for the request's maximum distance (no worker's own radius can widen the search,
-   since each worker is held to min(her radius, the request's maximum)); correct at any
-   latitude and across the antimeridian (marketplace.geo.bounding_box).
+1. Bounding box built for the request's maximum distance (no worker's own radius can widen
+   the search, since each worker is held to min(her radius, the request's maximum)); correct
+   at any latitude and across the antimeridian (marketplace.geo.bounding_box). The database
+   reads only the grid cells the box covers (`geo_cell IN (marketplace.geo.cells_for_box)`,
+   index `worker_cell_point` on geo_cell, base_latitude, base_longitude: each cell is sought
+   by the box's latitudes, longitude checked in the index), then the box's own bounds; a
+   worker whose geo_cell is NULL is read by the box bounds alone, so she cannot vanish. A box
+   with more than geo.MAX_SEARCH_CELLS cells (near a pole) uses index `worker_base_point`.
 2. With a `limit`: the database ranks the workers in the box by the documented score
    (marketplace.selectors.ranking, plain arithmetic) and returns a bounded head of ids; only
-   that head goes through the credential and busy-time EXISTS filters, the exact great-circle
+   that head goes through the credential and busy-time EXISTS filters (EligibleProbe: the
+   ORM rules compiled once per request shape), the exact great-circle
    distance check and the availability check. The head grows until the best `limit` survivors
    provably beat everything not yet fetched (the SQL order is the score order, so unfetched
    rows never outrank the `limit`-th survivor), so the result equals the full search's head.
