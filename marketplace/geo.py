@@ -12,7 +12,7 @@ row = floor((latitude + 90) / CELL_LATITUDE_DEGREES) (0 at the south pole; latit
 the last row) and column = floor((longitude + 180) / CELL_LONGITUDE_DEGREES) taken modulo
 GRID_COLUMNS (0 at the antimeridian, so longitude 180 and -180 share column 0). Every worker's
 `geo_cell` holds the cell of her base point (NULL without one); a search reads only the cells
-its box covers (index `worker_cell_point` on geo_cell, base_latitude, base_longitude), then
+its box covers (index `worker_cell_point`: geo_cell, base_latitude, base_longitude, ...), then
 the box's own latitude/longitude bounds, then the exact distance. Cells are tall and narrow on
 purpose: inside a cell the index is ordered by latitude, so the latitude bounds cut each cell
 exactly and only the column width decides how much more than the box is read (at most one

@@ -2,9 +2,10 @@
 
 The cell comes from `marketplace.geo.cell_for`, the one function that computes it (a change of
 the grid needs a new migration that refills every row). The composite index
-(geo_cell, base_latitude, base_longitude) lets a search seek each listed cell by latitude and
-check longitude inside the index; it replaces the single-column `worker_geo_cell`, which is its
-prefix.
+`worker_cell_point` (geo_cell, base_latitude, base_longitude, then the columns of the match
+score and the account flags) lets a search seek each listed cell by latitude, check longitude,
+planar reach and score inside the index, and read the table only for workers that can still
+rank; it replaces the single-column `worker_geo_cell`, which is its prefix.
 """
 
 from django.db import migrations, models
@@ -51,7 +52,20 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="workerprofile",
             index=models.Index(
-                fields=["geo_cell", "base_latitude", "base_longitude"], name="worker_cell_point"
+                fields=[
+                    "geo_cell",
+                    "base_latitude",
+                    "base_longitude",
+                    "service_radius_km",
+                    "rating_sum",
+                    "rating_count",
+                    "completed_jobs",
+                    "no_shows",
+                    "late_cancellations",
+                    "is_verified",
+                    "is_accepting_offers",
+                ],
+                name="worker_cell_point",
             ),
         ),
     ]

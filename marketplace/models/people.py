@@ -141,8 +141,24 @@ class WorkerProfile(models.Model):
         verbose_name_plural = _("家政服务员")
         indexes = [
             models.Index(fields=["base_latitude", "base_longitude"], name="worker_base_point"),
+            # The cell, the base point, then every column the match score and the account
+            # flags read: a search ranks and prunes a box's workers from the index alone and
+            # reads the table only for those that can still make the list.
             models.Index(
-                fields=["geo_cell", "base_latitude", "base_longitude"], name="worker_cell_point"
+                fields=[
+                    "geo_cell",
+                    "base_latitude",
+                    "base_longitude",
+                    "service_radius_km",
+                    "rating_sum",
+                    "rating_count",
+                    "completed_jobs",
+                    "no_shows",
+                    "late_cancellations",
+                    "is_verified",
+                    "is_accepting_offers",
+                ],
+                name="worker_cell_point",
             ),
         ]
 

@@ -6,10 +6,12 @@ Pipeline, so that a search never scans every worker:
    the search, since each worker is held to min(her radius, the request's maximum)); correct
    at any latitude and across the antimeridian (marketplace.geo.bounding_box). The database
    reads only the grid cells the box covers (`geo_cell IN (marketplace.geo.cells_for_box)`,
-   index `worker_cell_point` on geo_cell, base_latitude, base_longitude: each cell is sought
-   by the box's latitudes, longitude checked in the index), then the box's own bounds; a
-   worker whose geo_cell is NULL is read by the box bounds alone, so she cannot vanish. A box
-   with more than geo.MAX_SEARCH_CELLS cells (near a pole) uses index `worker_base_point`.
+   index `worker_cell_point` on geo_cell, base_latitude, base_longitude and the columns the
+   score reads: each cell is sought by the box's latitudes; longitude, planar reach and score
+   are checked in the index, so the table is read only for workers that can still rank),
+   then the box's own bounds. A worker whose geo_cell is NULL is read by the box bounds
+   alone, so she cannot vanish. A box with more than geo.MAX_SEARCH_CELLS cells (near a
+   pole) uses index `worker_base_point`.
 2. With a `limit`: the database ranks the workers in the box by the documented score
    (marketplace.selectors.ranking, plain arithmetic) and returns a bounded head of ids; only
    that head goes through the credential and busy-time EXISTS filters (EligibleProbe: the
