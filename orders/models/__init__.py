@@ -10,6 +10,7 @@ from .payments import (
 )
 from .requests import Occurrence, ServiceRequest
 from .reviews import Review
+from .safety import SafetyAlert, SafetyAlertKind, StartCode
 
 __all__ = [
     "Contract",
@@ -24,6 +25,9 @@ __all__ = [
     "PaymentOperation",
     "PayoutAccount",
     "Review",
+    "SafetyAlert",
+    "SafetyAlertKind",
     "ServiceRequest",
+    "StartCode",
     "WebhookEvent",
 ]
