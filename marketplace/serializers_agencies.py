@@ -418,3 +418,18 @@ class AgencyDisputeSerializer(_OrderBriefMixin, serializers.Serializer):
 
     def get_order(self, dispute) -> dict:
         return self.order_brief(dispute.order)
+
+
+class OpenRequestSerializer(serializers.Serializer):
+    """An open request as an agency sees it before dispatching: no household or address."""
+
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    category = serializers.CharField(source="category_code")
+    category_name = serializers.CharField()
+    division = serializers.CharField(source="division_code")
+    division_name = serializers.CharField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    budget = serializers.IntegerField()
+    distance_km = serializers.FloatField()

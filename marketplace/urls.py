@@ -39,6 +39,7 @@ def _agency_routes() -> list:
             "certificate-revoke",
         ),
         ("dispatch/", api.DispatchApi, "dispatch"),
+        ("open-requests/", api.OpenRequestListApi, "open-requests"),
         ("orders/", api.AgencyOrderListApi, "orders"),
         ("contracts/", api.AgencyContractListApi, "contracts"),
         ("disputes/", api.AgencyDisputeListApi, "disputes"),

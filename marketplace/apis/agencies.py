@@ -296,6 +296,17 @@ class DispatchApi(AgencyApi):
         )
 
 
+class OpenRequestListApi(AgencyApi):
+    """Open requests near the agency's division that it may dispatch a roster worker to."""
+
+    serializer_class = s.OpenRequestSerializer
+
+    @extend_schema(responses=s.OpenRequestSerializer(many=True))
+    def get(self, request, agency_id: int | None = None):
+        briefs = selectors.open_requests_for_agency(agency=self.agency())
+        return self.paginated(briefs, s.OpenRequestSerializer)
+
+
 class AgencyOrderListApi(AgencyApi):
     queryset = Order.objects.none()  # for the schema; reads go through selectors
     serializer_class = OrderSerializer

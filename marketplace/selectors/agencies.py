@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from marketplace.geo import bounding_box, great_circle_km, within_radius
 from marketplace.models import (
     Agency,
     AgencyStaff,
@@ -23,7 +24,8 @@ from marketplace.models import (
     TrainingRecord,
     WorkerProfile,
 )
-from orders.models import Contract, ContractSignature, Dispute, Order
+from orders.models import Contract, ContractSignature, Dispute, Order, ServiceRequest
+from orders.statuses import RequestStatus
 
 EXPIRY_WARNING_DAYS = 30
 
@@ -254,3 +256,72 @@ def disputes_of_agency(*, agency: Agency, status: str | None = None) -> QuerySet
     if status:
         queryset = queryset.filter(status=status)
     return queryset
+
+
+# ---- open requests an agency may dispatch to -------------------------------------------------
+
+OPEN_REQUESTS_RADIUS_KM = 30.0
+
+
+@dataclass(frozen=True)
+class OpenRequestBrief:
+    """What an agency sees of an open request: no household, phone or exact address."""
+
+    id: int
+    kind: str
+    category_code: str
+    category_name: str
+    division_code: str
+    division_name: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    budget: int
+    distance_km: float
+
+
+def open_requests_for_agency(
+    *, agency: Agency, radius_km: float = OPEN_REQUESTS_RADIUS_KM, now=None, limit: int = 100
+) -> list[OpenRequestBrief]:
+    """Open, not yet started requests whose address lies within `radius_km` of the agency's
+    division seat, soonest first (then nearest), as briefs without personal data."""
+    now = now or timezone.now()
+    seat = agency.division
+    box = bounding_box(seat.latitude, seat.longitude, radius_km)
+    in_box = Q()
+    for low, high in box.longitude_ranges:
+        in_box |= Q(longitude__gte=low, longitude__lte=high)
+    candidates = (
+        ServiceRequest.objects.filter(
+            in_box,
+            status=RequestStatus.OPEN,
+            starts_at__gt=now,
+            latitude__gte=box.min_latitude,
+            latitude__lte=box.max_latitude,
+        )
+        .select_related("category", "division")
+        .order_by("starts_at", "pk")
+    )
+    briefs = []
+    for request in candidates.iterator(chunk_size=500):
+        distance = great_circle_km(
+            seat.latitude, seat.longitude, request.latitude, request.longitude
+        )
+        if not within_radius(distance, radius_km):
+            continue
+        briefs.append(
+            OpenRequestBrief(
+                id=request.pk,
+                kind=request.kind,
+                category_code=request.category.code,
+                category_name=request.category.name,
+                division_code=request.division.code,
+                division_name=request.division.name,
+                starts_at=request.starts_at,
+                ends_at=request.ends_at,
+                budget=request.budget,
+                distance_km=round(distance, 1),
+            )
+        )
+        if len(briefs) >= limit:
+            break
+    return briefs
