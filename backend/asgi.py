@@ -9,12 +9,16 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from backend.observability import WebSocketCountMiddleware  # noqa: E402
 from notifications.auth import SocketAuthMiddleware  # noqa: E402
 from notifications.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": SocketAuthMiddleware(URLRouter(websocket_urlpatterns)),
+        # Counted outermost: the open-socket gauge sees every accepted socket until it closes.
+        "websocket": WebSocketCountMiddleware(
+            SocketAuthMiddleware(URLRouter(websocket_urlpatterns))
+        ),
     }
 )

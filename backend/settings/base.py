@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "channels",
+    "csp",
+    "axes",
     "marketplace",
     "orders",
     "notifications",
@@ -50,7 +52,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "backend.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "backend.middleware.BodySizeLimitMiddleware",
+    "backend.middleware.SiteCSPMiddleware",
+    "backend.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -59,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: it turns a lock-out flagged by the authentication backend into the 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "backend.urls"
@@ -128,6 +136,24 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "/accounts/login/"
 
+# ---- login lock-out (django-axes): 5 failures for one username, or from one address, lock
+# that username / address for 15 minutes; both the API token endpoint and the web sign-in form.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "backend.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "backend.security.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# Attempts are rows in the database: shared by every process, kept across restarts.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -152,7 +178,17 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "backend.api.errors.exception_handler",
+    # Per signed-in user and per address; generous (a phone polls a few times a minute), each
+    # overridable from the environment. Behind nginx set NUM_PROXIES=1 so the address is the
+    # caller's, not the proxy's.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "backend.security.UserThrottle",
+        "backend.security.AnonThrottle",
+    ],
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0) or None,
     "DEFAULT_THROTTLE_RATES": {
+        "user": os.environ.get("USER_THROTTLE_RATE", "600/min"),
+        "anon": os.environ.get("ANON_THROTTLE_RATE", "120/min"),
         "login": os.environ.get("LOGIN_THROTTLE_RATE", "10/min"),
         "register": os.environ.get("REGISTER_THROTTLE_RATE", "20/hour"),
     },
@@ -164,6 +200,8 @@ SIMPLE_JWT = {
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": True,
+    # simplejwt's serializer plus the 429 answer when django-axes has locked the login.
+    "TOKEN_OBTAIN_SERIALIZER": "backend.security.TokenObtainPairSerializer",
 }
 
 SPECTACULAR_SETTINGS = {
@@ -228,15 +266,66 @@ MEIJIA = {
     "SOCKET_FRAME_BURST": env_int("MEIJIA_SOCKET_FRAME_BURST", 60),
     # Chat stays sendable this long after an order is completed, cancelled or replaced.
     "CHAT_OPEN_DAYS_AFTER_CLOSE": env_int("MEIJIA_CHAT_OPEN_DAYS_AFTER_CLOSE", 14),
+    # Trust and safety (issue 8): start-code tries before check-in locks, and for how long;
+    # how far from the address a phone-reported check-in may be (metres); minutes after a
+    # visit's scheduled end before the agency is alerted that she has not checked out; days a
+    # career-record share link lasts; the service card's photo upload limit.
+    "START_CODE_MAX_TRIES": env_int("MEIJIA_START_CODE_MAX_TRIES", 5),
+    "START_CODE_LOCK_MINUTES": env_int("MEIJIA_START_CODE_LOCK_MINUTES", 15),
+    "CHECK_IN_MAX_DISTANCE_M": env_int("MEIJIA_CHECK_IN_MAX_DISTANCE_M", 500),
+    "SAFETY_OVERDUE_MINUTES": env_int("MEIJIA_SAFETY_OVERDUE_MINUTES", 60),
+    "CAREER_SHARE_DAYS": env_int("MEIJIA_CAREER_SHARE_DAYS", 30),
+    "CARD_PHOTO_MAX_BYTES": env_int("MEIJIA_CARD_PHOTO_MAX_BYTES", 2 * 1024 * 1024),
 }
 
+# One JSON object per line (LOG_FORMAT=plain for reading by eye); the request log
+# (`meijia.request`, written by backend.middleware.RequestLogMiddleware) is one line per request
+# with method, path, view, status, duration_ms, user_id and request_id (X-Request-ID in and out).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "backend.observability.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "meijia.request": {"level": os.environ.get("REQUEST_LOG_LEVEL", "INFO")},
+        # The request log already has every request, with its id: no second access line.
+        "django.request": {"level": "ERROR"},
+        "django.channels.server": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }
+
+# ---- operations (backend/observability.py)
+# /metrics: with a token, `Authorization: Bearer <METRICS_TOKEN>`; without one, only a direct
+# loopback caller (nginx also refuses /metrics from outside).
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+READINESS_TIMEOUT_SECONDS = float(os.environ.get("READINESS_TIMEOUT_SECONDS", "2"))
+# /bench/bare/ (the load benchmark's baseline view) exists only when this is on.
+BENCH_BARE_VIEW = env_bool("BENCH_BARE_VIEW", False)
+
+# ---- upload limits: request bodies other than file uploads (JSON, forms) up to 2.5 MB, file
+# uploads (multipart) up to MAX_UPLOAD_SIZE; nginx's client_max_body_size is the same 10 MB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
+MAX_UPLOAD_SIZE = env_int("MAX_UPLOAD_SIZE", 10 * 1024 * 1024)
+
+# ---- browser security headers
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = "geolocation=(self), camera=(), microphone=(), usb=()"
 
 # Payments (orders/payments). Stripe is enabled only when both secrets are set; otherwise the
 # offline provider (the agency records money received) is used. STRIPE_API_BASE points the
@@ -255,3 +344,26 @@ PAYMENTS = {
     # Pending operations are retried by run_periodic after this many seconds.
     "RETRY_AFTER_SECONDS": env_int("MEIJIA_PAYMENT_RETRY_AFTER_SECONDS", 60),
 }
+
+# ---- Content-Security-Policy (django-csp; backend.middleware.SiteCSPMiddleware adds
+# ws://<host> and wss://<host> to connect-src for the socket). No 'unsafe-inline' anywhere: the
+# web app's scripts and styles are static files (htmx's own inline indicator style is off).
+_STRIPE_ENABLED = bool(STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET)
+_STRIPE_JS = ["https://js.stripe.com"] if _STRIPE_ENABLED else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", *_STRIPE_JS],
+        "connect-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "style-src": ["'self'"],
+        "font-src": ["'self'"],
+        "frame-src": _STRIPE_JS or ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "manifest-src": ["'self'"],
+    },
+}
+CONTENT_SECURITY_POLICY_REPORT_ONLY = None

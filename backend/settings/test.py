@@ -9,7 +9,12 @@ from .base import REST_FRAMEWORK
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
-    "DEFAULT_THROTTLE_RATES": {"login": "1000/min", "register": "1000/min"},
+    "DEFAULT_THROTTLE_RATES": {
+        "login": "1000/min",
+        "register": "1000/min",
+        "user": "100000/min",
+        "anon": "100000/min",
+    },
 }
 
 # A file-backed SQLite test database (one per process, so parallel runs never collide): the

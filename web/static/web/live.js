@@ -84,6 +84,12 @@
     send({ type: "chat.send", order: order, body: text, client_id: clientId });
     input.value = "";
   }, true);
+  // The htmx fallback (no socket): clear the form once the message was stored. (Here rather
+  // than in an hx-on attribute: the Content-Security-Policy allows no inline handlers.)
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.target;
+    if (form.matches && form.matches("[data-chat-form]") && event.detail.successful) form.reset();
+  });
 
   // --- offers: sound and vibration ------------------------------------------------------------
   function unlockAudio() {

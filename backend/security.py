@@ -1,0 +1,93 @@
+"""Hardening helpers shared by settings: the client address behind the proxy, API throttles
+that read their rates when asked, and the lock-out answer (django-axes) for API and web."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.forms.utils import ErrorDict
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import AuthenticationFailed, ErrorDetail, Throttled
+from rest_framework.settings import api_settings
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework_simplejwt import serializers as jwt_serializers
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The caller's address: REMOTE_ADDR, or with NUM_PROXIES trusted proxies in front (nginx
+    appends to X-Forwarded-For) the address the outermost trusted proxy saw."""
+    proxies = api_settings.NUM_PROXIES or 0
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies > 0 and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-min(proxies, len(hops))]
+    return request.META.get("REMOTE_ADDR")
+
+
+class _RatesFromSettings:
+    """DRF throttles bind their rates at import; these read them per request, so an env
+    override or `override_settings(REST_FRAMEWORK=...)` applies."""
+
+    def get_rate(self):
+        self.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+        return super().get_rate()
+
+
+class UserThrottle(_RatesFromSettings, UserRateThrottle):
+    """Per signed-in user (anonymous callers fall back to their address)."""
+
+
+class AnonThrottle(_RatesFromSettings, AnonRateThrottle):
+    """Per address, for callers without credentials."""
+
+
+def _lockout_detail() -> str:
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return _("登录失败次数过多，请 %(minutes)s 分钟后再试。") % {"minutes": minutes}
+
+
+def lockout_response(request, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes' answer once a username or an address is locked: the API's JSON error
+    format under /api/, the sign-in page with the reason on the web."""
+    detail = _lockout_detail()
+    status = settings.AXES_HTTP_RESPONSE_CODE
+    path = getattr(request, "path", "") or ""
+    if path.startswith("/api/"):
+        response = JsonResponse({"code": "locked_out", "detail": detail}, status=status)
+    else:
+        from web.views.accounts import SignInForm
+
+        # An unbound form carrying the reason as its non-field error (binding it would run
+        # authentication again).
+        form = SignInForm(request)
+        form.cleaned_data = {}
+        form._errors = ErrorDict()
+        form.add_error(None, detail)
+        response = render(request, "web/accounts/login.html", {"form": form}, status=status)
+    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    return response
+
+
+class LockedOut(Throttled):
+    default_code = "locked_out"
+
+    def __init__(self, wait: float):
+        super().__init__(wait=wait, code="locked_out")
+        self.detail = ErrorDetail(_lockout_detail(), code="locked_out")
+
+
+class TokenObtainPairSerializer(jwt_serializers.TokenObtainPairSerializer):
+    """simplejwt's obtain serializer, answering 429 `locked_out` (not a 401 that hides the
+    reason) when django-axes refused the attempt. Axes flags the lock-out on the DRF request
+    it was given, which AxesMiddleware (looking at Django's request) does not see."""
+
+    def validate(self, attrs):
+        try:
+            return super().validate(attrs)
+        except AuthenticationFailed:
+            request = self.context.get("request")
+            if request is not None and getattr(request, "axes_locked_out", False):
+                raise LockedOut(settings.AXES_COOLOFF_TIME.total_seconds()) from None
+            raise
