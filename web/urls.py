@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 from django.urls import path
 
-from web.views import accounts, household, orders, pwa, worker
+from web.views import accounts, agency, federation, household, orders, payments, pwa, worker
 
 app_name = "web"
 
@@ -45,6 +45,8 @@ urlpatterns = [
     path("orders/<int:order_id>/review/", login_required(orders.review), name="review"),
     path("orders/<int:order_id>/chat/", login_required(orders.chat), name="chat"),
 ]
+# agency console, payments, federation dashboard
+urlpatterns += agency.routes() + payments.ROUTES + federation.ROUTES
 
 if settings.DEBUG:  # `make run` serves the app's static files itself (daphne serves none)
     urlpatterns += staticfiles_urlpatterns()

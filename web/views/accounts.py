@@ -40,6 +40,10 @@ def home_url_for(user) -> str:
         return reverse("web:requests")
     if user.is_worker:
         return reverse("web:offers")
+    if user.is_federation:
+        return reverse("web:federation-dashboard")
+    if user.is_agency_staff:
+        return reverse("web:agency-home")
     return reverse("web:orders")
 
 
