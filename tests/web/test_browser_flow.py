@@ -54,6 +54,15 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
+def dashboard_figures(page) -> dict[str, int]:
+    """The dashboard's headline numbers as the page shows them."""
+    page.wait_for_selector("body[data-charts-drawn='3']")
+    return {
+        key: int(page.inner_text(f"[data-figure={key}] strong"))
+        for key in ("signed_contracts", "served_households")
+    }
+
+
 def local_input(moment: dt.datetime) -> str:
     return moment.astimezone(SHANGHAI).strftime("%Y-%m-%dT%H:%M")
 
@@ -61,8 +70,15 @@ def local_input(moment: dt.datetime) -> str:
 def test_household_and_worker_through_a_whole_order(live_url, phone):
     household = factories.HouseholdFactory().user
     worker = factories.WorkerFactory()
+    officer = factories.FederationOfficerFactory().user
     worker_page = phone().new_page()
     household_page = phone().new_page()
+
+    # A federation officer notes the dashboard's numbers before the flow starts.
+    federation_page = phone().new_page()
+    sign_in(federation_page, live_url, officer.username)
+    federation_page.wait_for_url("**/federation/")
+    before = dashboard_figures(federation_page)
 
     # The worker waits on her offers page with the socket up.
     sign_in(worker_page, live_url, worker.user.username)
@@ -168,6 +184,49 @@ def test_household_and_worker_through_a_whole_order(live_url, phone):
     shot(worker_page, "worker-profile")
     worker_page.goto(f"{live_url}/worker/schedule/")
     shot(worker_page, "worker-schedule")
+    worker_page.goto(f"{live_url}/worker/profile/")
+    worker_page.click("[data-statement-link]")
+    worker_page.wait_for_url("**/worker/statement/")
+    shot(worker_page, "worker-statement")
+
+    # The dashboard now counts one more signed contract and one more served household.
+    federation_page.reload()
+    after = dashboard_figures(federation_page)
+    assert after["signed_contracts"] == before["signed_contracts"] + 1
+    assert after["served_households"] == before["served_households"] + 1
+    assert federation_page.locator(".chart canvas").count() == 3
+    assert household.username not in federation_page.content()
+    shot(federation_page, "federation-dashboard")
+
+
+def test_agency_console_roster_dispatch_and_statement(live_url, phone):
+    """Agency staff see the roster (expiry highlighted), dispatch a worker, read the statement."""
+    from marketplace.models import HealthCheck
+
+    staff = factories.AgencyStaffFactory()
+    worker = factories.WorkerFactory(real_name="李秀英")
+    factories.RosterEntryFactory(agency=staff.agency, worker=worker)
+    soon = timezone.localdate() + dt.timedelta(days=12)
+    HealthCheck.objects.filter(worker=worker).update(valid_until=soon)
+    request = factories.ServiceRequestFactory()
+    page = phone().new_page()
+    sign_in(page, live_url, staff.user.username)
+    page.wait_for_url("**/agency/")
+    shot(page, "agency-console")
+    page.goto(f"{live_url}/agency/roster/")
+    assert page.locator(f"[data-worker='{worker.pk}'].expiring").count() == 1
+    shot(page, "agency-roster")
+    page.goto(f"{live_url}/agency/workers/{worker.pk}/")
+    shot(page, "agency-verification")
+    page.goto(f"{live_url}/agency/dispatch/")
+    form = page.locator(f"[data-open-request='{request.pk}'] form")
+    form.locator("select[name=worker]").select_option(str(worker.pk))
+    form.locator("button[data-action=dispatch]").click()
+    page.wait_for_url("**/agency/dispatch/")
+    assert request.offers.get(worker=worker).source == "dispatch"
+    shot(page, "agency-dispatch")
+    page.goto(f"{live_url}/agency/statement/")
+    shot(page, "agency-statement")
 
 
 def test_pages_are_light_on_first_load(live_url, phone):
@@ -191,6 +250,17 @@ def test_pages_are_light_on_first_load(live_url, phone):
             f"/orders/{order.pk}/contract/",
             f"/orders/{order.pk}/cancel/",
         ],
+        factories.AgencyStaffFactory().user: [
+            "/agency/",
+            "/agency/roster/",
+            "/agency/roster/invite/",
+            "/agency/dispatch/",
+            "/agency/disputes/",
+            "/agency/staff/",
+            "/agency/statement/",
+        ],
+        factories.FederationOfficerFactory().user: ["/federation/"],
+        order.worker.user: ["/worker/statement/"],
     }
     weights = {}
     for user, paths in pages.items():

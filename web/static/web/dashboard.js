@@ -22,7 +22,7 @@
       });
       values.push(one.values);
     });
-    var long = data.by !== "month" && count > 6;
+    var long = count > 6;
     box.textContent = "";
     return new uPlot({
       width: Math.max(box.clientWidth - 8, 280),
@@ -30,7 +30,10 @@
       series: series,
       legend: { live: false },
       cursor: { show: false },
-      scales: { x: { time: false, range: [-0.6, Math.max(count - 0.4, 0.4)] } },
+      scales: {
+        x: { time: false, range: [-0.6, Math.max(count - 0.4, 0.4)] },
+        y: { range: function (_u, _min, max) { return [0, Math.max(max, 4)]; } },
+      },
       axes: [
         {
           splits: function () { return xs; },
@@ -42,7 +45,11 @@
           gap: 4,
           font: "12px system-ui, sans-serif",
         },
-        { font: "12px system-ui, sans-serif", size: 40 },
+        {
+          font: "12px system-ui, sans-serif",
+          size: 44,
+          incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 50000, 100000],
+        },
       ],
     }, values, box);
   }
