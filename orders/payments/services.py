@@ -237,14 +237,15 @@ def payment_authorize(
     `not_payable` / `already_authorized`, Conflict `provider_unavailable`.
     """
     now = now or timezone.now()
-    if not stripe_api.is_enabled():
-        raise Conflict(_("未开通在线支付，请向家政企业线下付款。"), code="offline_provider")
+    # Who asks is settled first: a stranger learns nothing, not even how payment is set up.
     order = Order.objects.select_related("worker").filter(pk=order_id).first()
     party = party_of(actor, order) if order is not None else None
     if party is None:
         raise NotFound(_("订单不存在。"))
     if party != Party.HOUSEHOLD:
         raise PermissionDeniedError(_("只有雇主可以支付订单。"), code="wrong_party")
+    if not stripe_api.is_enabled():
+        raise Conflict(_("未开通在线支付，请向家政企业线下付款。"), code="offline_provider")
     if order.status not in AUTHORIZABLE_STATUSES:
         raise Conflict(_("订单当前状态不能支付。"), code="not_payable")
     with transaction.atomic():

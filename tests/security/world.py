@@ -1,0 +1,250 @@
+"""Objects owned by "side A" for the schema-driven ownership tests, built on demand, one factory
+per kind of path parameter; and the strangers (one user per role, none of them a party).
+
+`object_id(path, parameter)` answers the id to put in a path: the parameter's name picks the
+kind (`order_id` → an order between household A and worker A), and for names that several
+kinds share (`entry_id`, `credential_id`) the path around it decides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from functools import cached_property
+
+from django.apps import apps
+from django.utils import timezone
+
+from marketplace.models import AgencyStaff, Category, RosterEntry
+from notifications.models import Notification
+from orders.models import Offer
+from orders.services.offers import offer_accept, offer_invite
+from tests import factories
+from tests.orders.flow_helpers import make_request
+from tests.programme import helpers as programme
+
+
+class UnknownParameter(LookupError):
+    pass
+
+
+class World:
+    """Side A: household, worker (on agency A's roster), agency A's owner; their objects."""
+
+    def __init__(self):
+        self.household = factories.HouseholdFactory().user
+        self.worker = factories.WorkerFactory()
+        self.agency_owner = factories.AgencyStaffFactory()
+        self.agency = self.agency_owner.agency
+        self.roster_entry = factories.RosterEntryFactory(agency=self.agency, worker=self.worker)
+        self.officer = factories.FederationOfficerFactory().user
+
+    # ---- people side A (the parties)
+    def parties(self) -> dict[str, object]:
+        return {
+            "household": self.household,
+            "worker": self.worker.user,
+            "agency": self.agency_owner.user,
+        }
+
+    # ---- marketplace
+    @cached_property
+    def staff_member(self) -> AgencyStaff:
+        return factories.AgencyStaffFactory(
+            agency=self.agency, staff_role=AgencyStaff.StaffRole.STAFF
+        )
+
+    @cached_property
+    def roster_invitation(self) -> RosterEntry:
+        """Another agency invites worker A (the worker accepts or declines it)."""
+        return factories.RosterEntryFactory(worker=self.worker, status=RosterEntry.Status.INVITED)
+
+    # ---- orders
+    def _offer_to_worker(self, service_request) -> Offer:
+        offer = Offer.objects.filter(request=service_request, worker=self.worker).first()
+        if offer is None:
+            offer, _ = offer_invite(
+                request_id=service_request.pk, household=self.household, worker_id=self.worker.pk
+            )
+        return offer
+
+    @cached_property
+    def order(self):
+        service_request = make_request(household=self.household, starts_at=factories.future(48))
+        return offer_accept(offer_id=self._offer_to_worker(service_request).pk, worker=self.worker)
+
+    @cached_property
+    def open_request(self):
+        return make_request(household=self.household, starts_at=factories.future(120))
+
+    @cached_property
+    def offer(self) -> Offer:
+        return self._offer_to_worker(self.open_request)
+
+    @cached_property
+    def occurrence(self):
+        return self.order.request.occurrences.order_by("pk").first()
+
+    @cached_property
+    def notification(self) -> Notification:
+        self.offer  # noqa: B018 - the offer notifies worker A
+        return Notification.objects.filter(user=self.worker.user).order_by("pk").first()
+
+    # ---- programme (officers run it; worker A takes part; agency A posts an opening)
+    @cached_property
+    def course(self):
+        return programme.course(actor=self.officer)
+
+    @cached_property
+    def enrolment(self):
+        from programme.services.courses import course_enrol
+
+        return course_enrol(course_id=self.course.pk, actor=self.officer, worker=self.worker)
+
+    @cached_property
+    def candidate(self):
+        from marketplace.models import Division
+        from programme.services.candidates import candidate_create
+
+        return candidate_create(
+            actor=self.officer,
+            name="赵桂兰",
+            phone="13900009999",
+            division=Division.objects.get(code=programme.SEAT),
+            village="前屯村",
+        )
+
+    @cached_property
+    def exam(self):
+        return programme.exam(actor=self.officer, held_on=timezone.localdate() + dt.timedelta(3))
+
+    @cached_property
+    def exam_registration(self):
+        from programme.services.exams import exam_register
+
+        return exam_register(exam_id=self.exam.pk, worker=self.worker, actor=self.officer)
+
+    @cached_property
+    def competition(self):
+        from programme.services.competitions import competition_create
+
+        return competition_create(
+            actor=self.officer,
+            name="养老护理员技能竞赛",
+            categories=[Category.objects.get(code="elderly_carer")],
+            held_on=timezone.localdate() + dt.timedelta(days=5),
+        )
+
+    @cached_property
+    def competition_entry(self):
+        from programme.services.competitions import competition_entry_add
+
+        return competition_entry_add(
+            competition_id=self.competition.pk, worker=self.worker, actor=self.officer
+        )
+
+    @cached_property
+    def fair(self):
+        from programme.services.fairs import job_fair_create
+
+        return job_fair_create(
+            actor=self.officer,
+            name="春风行动招聘会",
+            mode="online",
+            held_on=timezone.localdate() + dt.timedelta(days=5),
+        )
+
+    @cached_property
+    def opening(self):
+        from programme.services.fairs import job_opening_create
+
+        return job_opening_create(
+            actor=self.agency_owner.user,
+            title="住家保洁",
+            category=Category.objects.get(code="housekeeper"),
+            fair=self.fair,
+            salary_min=300000,
+            salary_max=400000,
+        )
+
+    @cached_property
+    def application(self):
+        from programme.services.fairs import job_apply
+
+        return job_apply(opening_id=self.opening.pk, worker=self.worker)
+
+    # ---- path parameters
+    def object_id(self, path: str, parameter: str) -> int:
+        simple = {
+            "agency_id": lambda: self.agency.pk,
+            "worker_id": lambda: self.worker.pk,
+            "staff_id": lambda: self.staff_member.pk,
+            "order_id": lambda: self.order.pk,
+            "request_id": lambda: self.open_request.pk,
+            "offer_id": lambda: self.offer.pk,
+            "occurrence_id": lambda: self.occurrence.pk,
+            "notification_id": lambda: self.notification.pk,
+            "course_id": lambda: self.course.pk,
+            "enrolment_id": lambda: self.enrolment.pk,
+            "candidate_id": lambda: self.candidate.pk,
+            "exam_id": lambda: self.exam.pk,
+            "registration_id": lambda: self.exam_registration.pk,
+            "competition_id": lambda: self.competition.pk,
+            "fair_id": lambda: self.fair.pk,
+            "opening_id": lambda: self.opening.pk,
+            "application_id": lambda: self.application.pk,
+        }
+        if parameter in simple:
+            return simple[parameter]()
+        if parameter == "entry_id":
+            if "/competition-entries/" in path:
+                return self.competition_entry.pk
+            if "/roster-invitations/" in path:
+                return self.roster_invitation.pk
+            if "/roster/" in path:
+                return self.roster_entry.pk
+        if parameter == "credential_id":
+            if "/certificates/" in path:
+                return self.worker.certificates.order_by("pk").first().pk
+            if "/health-checks/" in path:
+                return self.worker.health_checks.order_by("pk").first().pk
+            if "/training-records/" in path:
+                return self.worker.training_records.order_by("pk").first().pk
+        raise UnknownParameter(
+            f"no factory for {{{parameter}}} in {path}: add one to tests/security/world.py"
+        )
+
+
+def strangers() -> dict[str, object]:
+    """One user of each role who is no party to side A's objects (None: anonymous)."""
+    return {
+        "anonymous": None,
+        "household": factories.HouseholdFactory().user,
+        "worker": factories.WorkerFactory().user,
+        "agency": factories.AgencyStaffFactory().user,
+        "federation": factories.FederationOfficerFactory().user,
+        "operator": factories.operator_user(),
+    }
+
+
+# Rows that change on any request (sessions, login bookkeeping) are not "state".
+IGNORED_MODELS = {"axes", "sessions", "token_blacklist", "admin", "contenttypes", "auth"}
+IGNORED_FIELDS = {"last_login"}
+
+
+def state() -> dict[str, list]:
+    """Every row of the project's own tables, to prove a refused call changed nothing."""
+    snapshot = {}
+    for model in apps.get_models():
+        if model._meta.app_label in IGNORED_MODELS:
+            continue
+        fields = [f.attname for f in model._meta.concrete_fields if f.attname not in IGNORED_FIELDS]
+        snapshot[model._meta.label] = list(model.objects.order_by("pk").values_list(*fields))
+    return snapshot
+
+
+def differences(before: dict, after: dict) -> list[str]:
+    return [label for label in before if before[label] != after.get(label)]
+
+
+__all__ = ["World", "strangers", "state", "differences", "UnknownParameter", "Decimal"]
