@@ -22,6 +22,7 @@ import datetime as dt
 import math
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -593,6 +594,8 @@ def main() -> None:
         print(
             f"{label:24} {p50:10.1f}ms {p95:7.1f}ms {q:8d} {n50:12.0f}ms {n95:7.0f}ms {ratio:9.0f}x"
         )
+    if not args.postgres:
+        shutil.rmtree(workdir, ignore_errors=True)  # gigabytes at full size
     print(
         f"(rollups: {args.queries} random queries each; recompute: {args.naive_queries} each; p95 target ≤ 50 ms, ratio ≥ 20x)"
     )
