@@ -79,3 +79,51 @@ def _agency_routes() -> list:
 
 
 urlpatterns += _agency_routes()
+
+# ---- trust and safety (marketplace.apis.safety, issue 8)
+from marketplace.apis import safety as safety_api  # noqa: E402
+
+urlpatterns += [
+    path("cards/<str:token>/", safety_api.PublicCardApi.as_view(), name="card-public"),
+    path("workers/me/card/", safety_api.OwnCardApi.as_view(), name="card-own"),
+    path("workers/me/card/photo/", safety_api.OwnCardPhotoApi.as_view(), name="card-photo"),
+    path(
+        "workers/<int:worker_id>/card/revoke/",
+        safety_api.CardRevokeApi.as_view(),
+        name="card-revoke",
+    ),
+    path(
+        "workers/<int:worker_id>/card/reissue/",
+        safety_api.CardReissueApi.as_view(),
+        name="card-reissue",
+    ),
+    path("orders/<int:order_id>/start-code/", safety_api.StartCodeApi.as_view(), name="start-code"),
+    path(
+        "orders/<int:order_id>/start-code/regenerate/",
+        safety_api.StartCodeRegenerateApi.as_view(),
+        name="start-code-regenerate",
+    ),
+    path("orders/<int:order_id>/sos/", safety_api.SosApi.as_view(), name="order-sos"),
+    path(
+        "orders/<int:order_id>/block-household/",
+        safety_api.BlockHouseholdApi.as_view(),
+        name="order-block-household",
+    ),
+    path("workers/me/blocks/", safety_api.OwnBlocksApi.as_view(), name="blocks-own"),
+    path(
+        "workers/me/blocks/<int:block_id>/",
+        safety_api.OwnBlockDeleteApi.as_view(),
+        name="block-delete",
+    ),
+    path("workers/me/reliability/", safety_api.OwnReliabilityApi.as_view(), name="reliability-own"),
+    path("workers/me/appeals/", safety_api.OwnAppealsApi.as_view(), name="appeals-own"),
+    path("appeals/", safety_api.AppealsToDecideApi.as_view(), name="appeals-to-decide"),
+    path(
+        "appeals/<int:appeal_id>/decide/",
+        safety_api.AppealDecideApi.as_view(),
+        name="appeal-decide",
+    ),
+    path("workers/me/career/", safety_api.OwnCareerApi.as_view(), name="career-own"),
+    path("workers/me/career/share/", safety_api.OwnCareerShareApi.as_view(), name="career-share"),
+    path("career/shared/<str:token>/", safety_api.SharedCareerApi.as_view(), name="career-shared"),
+]

@@ -41,6 +41,18 @@ class ContractOutput(serializers.ModelSerializer):
             "signed_at",
         ]
 
+    def to_representation(self, contract):
+        """Text and terms as the viewer may see them (orders.services.safety.contract_display;
+        `text_sha256` stays that of the full signed text)."""
+        data = super().to_representation(contract)
+        request = self.context.get("request")
+        if request is not None:
+            from orders.services.safety import contract_display
+
+            text, terms, redacted = contract_display(contract=contract, user=request.user)
+            data.update({"text": text, "terms": terms, "is_redacted": redacted})
+        return data
+
     def get_missing_parties(self, contract) -> list[str]:
         signed = {signature.party for signature in contract.signatures.all()}
         return [party for party in contract.required_parties if party not in signed]

@@ -24,6 +24,7 @@ from orders.apis.agreement_serializers import (
 )
 from orders.services import contracts, occurrences, placements, reviews
 from orders.services.contracts import PARTY_LABELS
+from orders.services.safety import contract_display
 
 
 def _paginated(view, request, queryset, serializer_class):
@@ -43,7 +44,7 @@ class ContractApi(APIView):
         contract = contracts.contract_for_party(
             order_id=order_id, user=request.user, version=query.validated_data.get("version")
         )
-        return Response(ContractOutput(contract).data)
+        return Response(ContractOutput(contract, context={"request": request}).data)
 
 
 class ContractSignApi(APIView):
@@ -59,7 +60,7 @@ class ContractSignApi(APIView):
             text_sha256=data.validated_data.get("text_sha256"),
         )
         contract = contracts.contract_current(order=contract.order, version=contract.version)
-        return Response(ContractOutput(contract).data)
+        return Response(ContractOutput(contract, context={"request": request}).data)
 
 
 class ContractAmendApi(APIView):
@@ -73,7 +74,10 @@ class ContractAmendApi(APIView):
             order_id=order_id, user=request.user, changes=changes, reason=reason
         )
         contract = contracts.contract_current(order=contract.order, version=contract.version)
-        return Response(ContractOutput(contract).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ContractOutput(contract, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class ContractPrintApi(APIView):
@@ -89,6 +93,8 @@ class ContractPrintApi(APIView):
         contract = contracts.contract_for_party(
             order_id=order_id, user=request.user, version=query.validated_data.get("version")
         )
+        # Shown as this party may see it (never saved: the stored text is the signed one).
+        contract.text = contract_display(contract=contract, user=request.user)[0]
         by_party = {signature.party: signature for signature in contract.signatures.all()}
         parties = [
             {"label": PARTY_LABELS.get(party, party), "signature": by_party.get(party)}

@@ -20,6 +20,7 @@ from orders import selectors
 from orders.apis.flow_serializers import (
     AttendanceSerializer,
     CancelPreviewSerializer,
+    CheckInSerializer,
     DisputeResolveSerializer,
     DisputeSerializer,
     InviteSerializer,
@@ -247,7 +248,8 @@ class OrderListApi(GenericAPIView):
     @extend_schema(parameters=[STATUS_PARAMETER], responses=OrderSerializer(many=True))
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(OrderSerializer(page, many=True).data)
+        data = OrderSerializer(page, many=True, context={"request": request}).data
+        return self.get_paginated_response(data)
 
 
 class OrderDetailApi(APIView):
@@ -260,14 +262,17 @@ class OrderCheckInApi(APIView):
     """The worker checks in; on a recurring order, to one visit (`occurrence`, default the
     visit due now)."""
 
-    @extend_schema(request=AttendanceSerializer, responses=OrderDetailSerializer)
+    @extend_schema(request=CheckInSerializer, responses=OrderDetailSerializer)
     def post(self, request, order_id: int):
-        serializer = AttendanceSerializer(data=request.data)
+        serializer = CheckInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         order_services.order_check_in(
             order_id=order_id,
             actor=request.user,
             occurrence_id=serializer.validated_data.get("occurrence"),
+            start_code=serializer.validated_data.get("start_code"),
+            latitude=serializer.validated_data.get("latitude"),
+            longitude=serializer.validated_data.get("longitude"),
         )
         return _render_order(request, order_id)
 

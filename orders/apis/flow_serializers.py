@@ -96,6 +96,17 @@ class AttendanceSerializer(serializers.Serializer):
     occurrence = serializers.IntegerField(min_value=1, required=False, allow_null=True)
 
 
+class CheckInSerializer(AttendanceSerializer):
+    """Body of check-in/: the visit's start code from the household's order page, and the
+    phone's position when it gives one (checked against the service address)."""
+
+    start_code = serializers.CharField(max_length=12, required=False, allow_blank=True)
+    latitude = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
+    longitude = serializers.FloatField(
+        required=False, allow_null=True, min_value=-180, max_value=180
+    )
+
+
 class OccurrenceSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     starts_at = serializers.DateTimeField()
@@ -272,7 +283,7 @@ class OrderSerializer(serializers.ModelSerializer):
     category = serializers.CharField(source="request.category.code", read_only=True)
     category_name = serializers.CharField(source="request.category.name", read_only=True)
     division_name = serializers.CharField(source="request.division.name", read_only=True)
-    address = serializers.CharField(source="request.address", read_only=True)
+    address = serializers.SerializerMethodField()
     household = serializers.SerializerMethodField()
     worker = serializers.SerializerMethodField()
     agency = serializers.SerializerMethodField()
@@ -308,6 +319,18 @@ class OrderSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    def get_address(self, obj) -> str | None:
+        """The exact address: the household's own; the worker side's once the contract is
+        signed (docs/privacy.md). The viewer is the request's user."""
+        from orders.services.safety import address_visible_to
+
+        party = self.context.get("party")
+        request = self.context.get("request")
+        if party is None and request is not None and request.user.is_authenticated:
+            # Lists hold only the viewer's own orders: no query is needed to tell the side.
+            party = Party.HOUSEHOLD if request.user.pk == obj.household_id else Party.WORKER
+        return obj.request.address if address_visible_to(order=obj, party=party) else None
 
     def get_household(self, obj) -> dict:
         return {"id": obj.household_id, "name": str(obj.household)}

@@ -85,7 +85,7 @@ def _household_party(user: User) -> dict:
     return {
         "user_id": user.pk,
         "name": (profile.name if profile else "") or user.display_name or user.username,
-        "phone": (profile.phone if profile else "") or user.phone,
+        # No phone numbers between the parties: they talk through the order chat.
     }
 
 
@@ -163,7 +163,6 @@ def contract_terms(
                 "worker_id": worker.pk,
                 "name": worker.real_name,
                 "id_card": worker.id_card_masked or "未登记",
-                "phone": worker.phone,
             },
             "agency": agency,
         },

@@ -19,6 +19,7 @@ from backend.exceptions import Conflict, ValidationFailed
 from marketplace.geo import great_circle_km, within_radius
 from marketplace.models import Agency, RosterEntry, User, WorkerProfile
 from marketplace.selectors.eligibility import worker_eligibility
+from marketplace.selectors.safety import is_blocked
 from notifications.events import OFFER_CREATED, send_event_on_commit
 from orders.models import Offer, ServiceRequest
 from orders.services.offers import offer_payload, request_slots
@@ -65,6 +66,12 @@ def offer_dispatch(
         raise ValidationFailed(_("需求不存在。"), field="request")
     if service_request.status != RequestStatus.OPEN:
         raise _request_not_open(service_request)
+    if is_blocked(worker_id=worker.pk, household_id=service_request.household_id):
+        raise Conflict(
+            _("该服务员已屏蔽这位雇主，不能派单。"),
+            code="not_eligible",
+            extra={"reasons": ["blocked_household"]},
+        )
     existing = Offer.objects.filter(request_id=request_id, worker_id=worker.pk).first()
     if existing is not None:
         if existing.status == OfferStatus.PENDING:

@@ -48,16 +48,19 @@ def request_slots(service_request: ServiceRequest) -> list[tuple[dt.datetime, dt
 
 
 def request_matches(*, service_request: ServiceRequest, exclude_worker_ids=(), limit=None):
-    """Ranked eligible workers for the request (marketplace matching)."""
+    """Ranked eligible workers for the request (marketplace matching), without the workers
+    who blocked its household (so neither waves nor invitations reach them)."""
     from marketplace.selectors.matching import find_matches
+    from marketplace.selectors.safety import blocked_worker_ids
 
+    blocked = blocked_worker_ids(household_id=service_request.household_id)
     return find_matches(
         category=service_request.category,
         latitude=service_request.latitude,
         longitude=service_request.longitude,
         max_distance_km=service_request.max_distance_km,
         slots=request_slots(service_request),
-        exclude_worker_ids=tuple(exclude_worker_ids),
+        exclude_worker_ids=tuple(exclude_worker_ids) + tuple(blocked),
         limit=limit,
     )
 

@@ -35,6 +35,7 @@ from notifications.events import ORDER_UPDATED, send_event_on_commit
 from orders.models import Dispute, Occurrence, Order, OrderEvent
 from orders.parties import order_party_user_ids, party_of
 from orders.payments.services import payment_settle_on_commit
+from orders.services import safety
 from orders.statuses import (
     ORDER_TRANSITIONS,
     DisputeOutcome,
@@ -278,8 +279,12 @@ def order_check_in(
     actor: User,
     occurrence_id: int | None = None,
     now: dt.datetime | None = None,
+    start_code: str | None = None,
+    latitude: float | None = None,
+    longitude: float | None = None,
 ) -> Order:
-    """The worker checks in. Opens CHECK_IN_EARLY_MINUTES before the (visit's) start.
+    """The worker checks in with the visit's start code (and, when the phone gives it, her
+    position: orders.services.safety). Opens CHECK_IN_EARLY_MINUTES before the visit's start.
 
     One-off and placement: confirmed → in_progress, and the order's visit records the time.
     Recurring: checks in one visit (`occurrence_id`, or the one due now, see
@@ -300,6 +305,14 @@ def order_check_in(
                 _("服务开始前%(minutes)s分钟内才能签到。") % {"minutes": CHECK_IN_EARLY_MINUTES},
                 code="too_early",
             )
+        code, _distance = safety.start_code_verify(
+            order=order,
+            occurrence=safety.start_code_visit(order=order, now=now),
+            code=start_code,
+            latitude=latitude,
+            longitude=longitude,
+            now=now,
+        )
         with transaction.atomic():
             order = order_transition(
                 order_id=order_id,
@@ -312,23 +325,35 @@ def order_check_in(
             Occurrence.objects.filter(
                 order=order, status=OccurrenceStatus.SCHEDULED, checked_in_at__isnull=True
             ).update(checked_in_at=now)
+            safety.start_code_consume(start_code=code, now=now)
         return order
 
     _refuse_unless(
         order, OrderStatus.CONFIRMED, OrderStatus.IN_PROGRESS, target=OrderStatus.IN_PROGRESS
+    )
+    # The visit's code is checked before the transaction, so that a wrong try stays counted.
+    visit = _visit_to_check_in(visits=_visits(order), occurrence_id=occurrence_id, now=now)
+    code, _distance = safety.start_code_verify(
+        order=order,
+        occurrence=visit,
+        code=start_code,
+        latitude=latitude,
+        longitude=longitude,
+        now=now,
     )
     with transaction.atomic():
         order = _locked_order(order_id)
         _refuse_unless(
             order, OrderStatus.CONFIRMED, OrderStatus.IN_PROGRESS, target=OrderStatus.IN_PROGRESS
         )
-        visit = _visit_to_check_in(visits=_visits(order), occurrence_id=occurrence_id, now=now)
+        visit = _visit_to_check_in(visits=_visits(order), occurrence_id=visit.pk, now=now)
         _claim(
             Occurrence.objects.filter(
                 pk=visit.pk, status=OccurrenceStatus.SCHEDULED, checked_in_at__isnull=True
             ),
             checked_in_at=now,
         )
+        safety.start_code_consume(start_code=code, now=now)
         if order.status == OrderStatus.CONFIRMED:
             return order_transition(
                 order_id=order_id,

@@ -18,6 +18,7 @@ from orders.payments.services import payment_operations_retry_due, payouts_send_
 from orders.services.offers import offer_expire
 from orders.services.orders import orders_auto_confirm_due
 from orders.services.requests import requests_expire_due
+from orders.services.safety import safety_overdue_alerts_due
 from orders.statuses import OfferStatus
 
 logger = logging.getLogger(__name__)
@@ -52,5 +53,6 @@ def run_due_work(now: dt.datetime | None = None) -> dict[str, int]:
         "review_windows_closed": _close_review_windows(now),
         "payment_operations_sent": payment_operations_retry_due(now=now),
         "payouts_sent": payouts_send_due(now=now),
+        "safety_overdue_alerts": safety_overdue_alerts_due(now=now),
     }
     return counts

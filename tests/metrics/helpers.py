@@ -12,6 +12,7 @@ from orders.services.offers import offer_accept, offer_invite
 from orders.services.orders import order_check_in, order_complete, order_confirm
 from orders.services.requests import RequestInput, request_create
 from tests import factories
+from tests.orders.flow_helpers import start_code
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -75,7 +76,12 @@ def sign_all(*, clock: Clock, order, when: dt.datetime):
 
 def serve(*, clock: Clock, order, finished: dt.datetime, confirmed: dt.datetime | None = None):
     clock.set(order.starts_at)
-    order_check_in(order_id=order.pk, actor=order.worker.user, now=order.starts_at)
+    order_check_in(
+        order_id=order.pk,
+        actor=order.worker.user,
+        now=order.starts_at,
+        start_code=start_code(order),
+    )
     order_complete(order_id=order.pk, actor=order.worker.user, now=finished)
     clock.set(confirmed or finished)
     return order_confirm(order_id=order.pk, actor=order.household)

@@ -95,3 +95,22 @@ def order_in(status: str, *, starts_at=None, agency=None, **fields) -> Order:
     Order.objects.filter(pk=order.pk).update(**updates)
     order.refresh_from_db()
     return order
+
+
+def start_code(order: Order, occurrence_id=None) -> str:
+    """The start code the household's order page shows for the visit a check-in is for
+    (`occurrence_id`, else the one due now), as the worker would type it."""
+    from orders.models import Occurrence
+    from orders.services.safety import start_code_for_visit, start_code_visit
+
+    order = Order.objects.select_related("request").get(pk=order.pk)
+    if isinstance(occurrence_id, int):
+        occurrence = Occurrence.objects.filter(pk=occurrence_id).first()
+    else:
+        occurrence = start_code_visit(order=order)
+    return start_code_for_visit(order=order, occurrence=occurrence).code
+
+
+def check_in_body(order: Order, **payload) -> dict:
+    """A check-in request body carrying the right start code."""
+    return {**payload, "start_code": start_code(order, payload.get("occurrence"))}

@@ -8,7 +8,7 @@ from orders.services.occurrences import is_worker_busy
 from orders.statuses import DisputeStatus, OccurrenceStatus, OrderStatus, RequestStatus
 from tests import factories
 from tests.conftest import client_for
-from tests.orders.flow_helpers import order_in
+from tests.orders.flow_helpers import check_in_body, order_in
 
 pytestmark = pytest.mark.django_db
 
@@ -119,7 +119,12 @@ def test_full_refund_after_the_service_began_closes_the_request():
     """The worker checked in (the real path), so the request closes as after a late cancel."""
     order = order_in(OrderStatus.CONFIRMED, starts_at=factories.future(1))
     worker = client_for(order.worker.user)
-    assert worker.post(f"/api/v1/orders/{order.pk}/check-in/").status_code == 200
+    assert (
+        worker.post(
+            f"/api/v1/orders/{order.pk}/check-in/", check_in_body(order), format="json"
+        ).status_code
+        == 200
+    )
     assert _open(order, order.household).status_code == 201
 
     _resolve_full_refund(order)
@@ -143,7 +148,7 @@ def test_full_refund_of_a_recurring_order_keeps_served_visits_and_frees_the_rest
     order = recurring_order([(-10, 30), (24 * 60, 60), (48 * 60, 60)])
     first, second, third = visits(order)
     worker = client_for(order.worker.user)
-    worker.post(f"/api/v1/orders/{order.pk}/check-in/")
+    worker.post(f"/api/v1/orders/{order.pk}/check-in/", check_in_body(order), format="json")
     worker.post(f"/api/v1/orders/{order.pk}/complete/")
     assert _open(order, order.household).status_code == 201
     assert is_worker_busy(

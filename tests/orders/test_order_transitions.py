@@ -11,7 +11,7 @@ from orders.models import Order, OrderEvent
 from orders.statuses import OrderStatus
 from tests import factories
 from tests.conftest import client_for
-from tests.orders.flow_helpers import order_in
+from tests.orders.flow_helpers import check_in_body, order_in
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def test_check_in_complete_confirm_walk_the_order_to_completed():
     household_client = client_for(order.household)
     jobs_before = order.worker.completed_jobs
 
-    response = worker_client.post(_url(order, "check-in"))
+    response = worker_client.post(_url(order, "check-in"), check_in_body(order), format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "in_progress"
     assert response.json()["checked_in_at"]
@@ -119,7 +119,9 @@ def test_the_wrong_party_gets_403_and_nothing_changes(action, party, status):
 def test_check_in_opens_two_hours_before_the_start():
     order = order_in(OrderStatus.CONFIRMED, starts_at=factories.future(5))
     before = _snapshot(order)
-    response = client_for(order.worker.user).post(_url(order, "check-in"))
+    response = client_for(order.worker.user).post(
+        _url(order, "check-in"), check_in_body(order), format="json"
+    )
     assert response.status_code == 409
     assert response.json()["code"] == "too_early"
     assert _snapshot(order) == before

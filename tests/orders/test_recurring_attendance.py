@@ -16,7 +16,7 @@ from orders.models import Occurrence, Order, OrderEvent
 from orders.statuses import OccurrenceStatus, OrderStatus, RequestKind
 from tests import factories
 from tests.conftest import client_for
-from tests.orders.flow_helpers import order_in
+from tests.orders.flow_helpers import check_in_body, order_in
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +81,7 @@ def test_three_visits_checked_in_and_out_one_by_one():
     household = client_for(order.household)
     jobs_before = order.worker.completed_jobs
 
-    response = worker.post(url(order, "check-in"))
+    response = worker.post(url(order, "check-in"), check_in_body(order), format="json")
     assert response.status_code == 200, response.json()
     body = response.json()
     assert body["status"] == "in_progress"
@@ -104,7 +104,9 @@ def test_three_visits_checked_in_and_out_one_by_one():
         ({"occurrence": first.pk}, "already_checked_in"),
         ({"occurrence": second.pk}, "visit_in_progress"),
     ]:
-        response = worker.post(url(order, "check-in"), payload, format="json")
+        response = worker.post(
+            url(order, "check-in"), check_in_body(order, **payload), format="json"
+        )
         assert response.status_code == 409, payload
         assert response.json()["code"] == code
     assert snapshot(order) == before
@@ -131,15 +133,17 @@ def test_three_visits_checked_in_and_out_one_by_one():
 
     # Out of order: visit 3 cannot be checked in while visit 2 is still due.
     before = snapshot(order)
-    response = worker.post(url(order, "check-in"), {"occurrence": third.pk}, format="json")
+    response = worker.post(
+        url(order, "check-in"), check_in_body(order, occurrence=third.pk), format="json"
+    )
     assert response.status_code == 409
     assert response.json()["code"] == "out_of_order"
     assert response.json()["due"] == second.pk
     assert snapshot(order) == before
 
-    assert worker.post(url(order, "check-in")).json()["occurrences"][1]["attendance"] == (
-        "checked_in"
-    )
+    assert worker.post(url(order, "check-in"), check_in_body(order), format="json").json()[
+        "occurrences"
+    ][1]["attendance"] == ("checked_in")
     response = worker.post(url(order, "complete"), {"occurrence": second.pk}, format="json")
     assert response.json()["status"] == "in_progress"
     # A repeated check-out finds no visit checked in.
@@ -147,7 +151,9 @@ def test_three_visits_checked_in_and_out_one_by_one():
     assert response.status_code == 409
     assert response.json()["code"] == "not_checked_in"
 
-    response = worker.post(url(order, "check-in"), {"occurrence": third.pk}, format="json")
+    response = worker.post(
+        url(order, "check-in"), check_in_body(order, occurrence=third.pk), format="json"
+    )
     assert response.status_code == 200
     assert attendance_of(response.json()) == ["checked_out", "checked_out", "checked_in"]
     response = worker.post(url(order, "complete"))
@@ -181,16 +187,18 @@ def test_a_missed_visit_is_passed_over_and_cannot_be_attended_afterwards():
     first, second, third = visits(order)
     worker = client_for(order.worker.user)
 
-    response = worker.post(url(order, "check-in"))
+    response = worker.post(url(order, "check-in"), check_in_body(order), format="json")
     assert response.status_code == 200
     assert attendance_of(response.json()) == ["missed", "checked_in", "upcoming"]
     assert worker.post(url(order, "complete")).json()["status"] == "in_progress"
 
     before = snapshot(order)
-    response = worker.post(url(order, "check-in"), {"occurrence": first.pk}, format="json")
+    response = worker.post(
+        url(order, "check-in"), check_in_body(order, occurrence=first.pk), format="json"
+    )
     assert response.status_code == 409
     assert response.json()["code"] == "out_of_order"  # a later visit was already attended
-    response = worker.post(url(order, "check-in"))
+    response = worker.post(url(order, "check-in"), check_in_body(order), format="json")
     assert response.status_code == 409
     assert response.json()["code"] == "too_early"  # the next due visit is tomorrow
     assert response.json()["occurrence"] == third.pk
@@ -205,7 +213,9 @@ def test_a_missed_visit_is_passed_over_and_cannot_be_attended_afterwards():
 def test_first_visit_check_in_opens_two_hours_before_it():
     order = recurring_order([(125, 60), (24 * 60, 60), (48 * 60, 60)])
     before = snapshot(order)
-    response = client_for(order.worker.user).post(url(order, "check-in"))
+    response = client_for(order.worker.user).post(
+        url(order, "check-in"), check_in_body(order), format="json"
+    )
     assert response.status_code == 409
     assert response.json()["code"] == "too_early"
     assert snapshot(order) == before
@@ -216,7 +226,7 @@ def test_when_the_remaining_visits_are_cancelled_the_last_check_out_finishes_the
     order = recurring_order([(-10, 30), (24 * 60, 60), (48 * 60, 60)])
     _, second, _ = visits(order)
     worker = client_for(order.worker.user)
-    worker.post(url(order, "check-in"))
+    worker.post(url(order, "check-in"), check_in_body(order), format="json")
     assert worker.post(url(order, "complete")).json()["status"] == "in_progress"
 
     response = client_for(order.household).post(
@@ -236,15 +246,28 @@ def test_attendance_permission_table(anon_client):
     order = recurring_order([(-10, 30), (40, 20), (70, 20)])
     other = recurring_order([(-10, 30), (40, 20), (70, 20)])
     before = snapshot(order)
-    assert anon_client.post(url(order, "check-in")).status_code == 401
-    assert client_for(order.household).post(url(order, "check-in")).status_code == 403
-    assert client_for(other.worker.user).post(url(order, "check-in")).status_code == 404
+    assert (
+        anon_client.post(url(order, "check-in"), check_in_body(order), format="json").status_code
+        == 401
+    )
+    assert (
+        client_for(order.household)
+        .post(url(order, "check-in"), check_in_body(order), format="json")
+        .status_code
+        == 403
+    )
+    assert (
+        client_for(other.worker.user)
+        .post(url(order, "check-in"), check_in_body(order), format="json")
+        .status_code
+        == 404
+    )
     assert client_for(factories.HouseholdFactory().user).post(
         url(order, "complete")
     ).status_code == (404)
     # Her own order, but a visit of another order.
     response = client_for(order.worker.user).post(
-        url(order, "check-in"), {"occurrence": visits(other)[0].pk}, format="json"
+        url(order, "check-in"), check_in_body(order, occurrence=visits(other)[0].pk), format="json"
     )
     assert response.status_code == 404
     response = client_for(order.worker.user).post(
@@ -260,11 +283,13 @@ def test_a_cancelled_visit_cannot_be_checked_in():
     first = visits(order)[0]
     Occurrence.objects.filter(pk=first.pk).update(status=OccurrenceStatus.CANCELLED)
     response = client_for(order.worker.user).post(
-        url(order, "check-in"), {"occurrence": first.pk}, format="json"
+        url(order, "check-in"), check_in_body(order, occurrence=first.pk), format="json"
     )
     assert response.status_code == 404
     # Without an id the next scheduled visit is checked in.
-    response = client_for(order.worker.user).post(url(order, "check-in"))
+    response = client_for(order.worker.user).post(
+        url(order, "check-in"), check_in_body(order), format="json"
+    )
     assert response.status_code == 200
     assert attendance_of(response.json()) == ["cancelled", "checked_in", "upcoming"]
 
@@ -282,13 +307,13 @@ def test_one_off_and_placement_keep_one_check_in_and_record_it_on_their_visit(ki
         )
         order = factories.OrderFactory(request=service_request, status=OrderStatus.CONFIRMED)
     worker = client_for(order.worker.user)
-    response = worker.post(url(order, "check-in"))
+    response = worker.post(url(order, "check-in"), check_in_body(order), format="json")
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "in_progress"
     assert attendance_of(body) == ["checked_in"]
     assert body["occurrences"][0]["checked_in_at"] == body["checked_in_at"]
-    response = worker.post(url(order, "check-in"))
+    response = worker.post(url(order, "check-in"), check_in_body(order), format="json")
     assert response.status_code == 409
     assert response.json()["code"] == "invalid_transition"
     response = worker.post(url(order, "complete"))

@@ -153,10 +153,30 @@ def test_household_and_worker_through_a_whole_order(live_url, phone):
     assert ChatMessage.objects.filter(order=order).count() == 2
     shot(worker_page, "order-chat")
 
-    # Check-in, check-out; the household sees each step live, then confirms.
+    # Proof of arrival: the household reads the start code off its order page and tells the
+    # worker, who types it; a wrong code first is refused and counted. Her phone reports a
+    # position at the service address (geolocation granted to her context).
+    household_page.wait_for_selector("[data-start-code]")
+    code = household_page.get_attribute("[data-start-code]", "data-start-code")
+    assert code and len(code) == 6
+    shot(household_page, "household-start-code")
+    worker_page.context.grant_permissions(["geolocation"])
+    worker_page.context.set_geolocation(
+        {"latitude": service_request.latitude, "longitude": service_request.longitude}
+    )
+    worker_page.fill("[data-start-code-input]", "111111" if code != "111111" else "222222")
+    worker_page.click("button[data-action=check-in]")
+    worker_page.wait_for_selector(".messages li.error")
+    assert order.start_codes.get().failed_attempts == 1
+    worker_page.fill("[data-start-code-input]", code)
+    shot(worker_page, "worker-check-in-code")
     worker_page.click("button[data-action=check-in]")
     worker_page.wait_for_selector("[data-order-status=in_progress]")
+    arrival = order.start_codes.get()
+    assert arrival.used_at is not None and arrival.distance_m is not None
+    assert arrival.distance_m <= settings.MEIJIA["CHECK_IN_MAX_DISTANCE_M"]
     household_page.wait_for_selector("[data-order-status=in_progress]")
+    # Check-out; the household sees it live, then confirms.
     worker_page.click("button[data-action=check-out]")
     worker_page.wait_for_selector("[data-order-status=awaiting_confirmation]")
     household_page.wait_for_selector("button[data-action=confirm]")

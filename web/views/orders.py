@@ -19,10 +19,12 @@ from orders.services.reviews import (
     review_window_ends_at,
     reviews_visible_on_order,
 )
+from orders.services.safety import contract_display
 from orders.statuses import ContractStatus, OrderStatus, Party, RequestKind
 from web.forms import ChatForm, ReasonForm, ReviewForm, apply_errors
 from web.selectors import chat_recent, own_review
 from web.views.common import refused
+from web.views.safety import check_in_arguments, order_safety_context
 
 
 def _order_or_404(request, order_id: int):
@@ -92,6 +94,7 @@ def _panel_context(request, order) -> dict:
         "order_statuses": OrderStatus.choices,
         "kinds": RequestKind.choices,
         "parties": Party.choices,
+        "safety": order_safety_context(request, order, party),
     }
 
 
@@ -140,7 +143,9 @@ def check_in(request, order_id: int):
     return _act(
         request,
         order_id,
-        lambda: order_services.order_check_in(order_id=order_id, actor=request.user),
+        lambda: order_services.order_check_in(
+            order_id=order_id, actor=request.user, **check_in_arguments(request)
+        ),
         _("已签到，服务开始。"),
     )
 
@@ -172,6 +177,8 @@ def contract_page(request, order_id: int):
     context = _panel_context(request, order)
     if context["contract"] is None:
         raise Http404
+    # As this party may see it (never saved: the stored text is the signed one).
+    context["contract"].text = contract_display(contract=context["contract"], user=request.user)[0]
     return render(request, "web/orders/contract.html", context)
 
 

@@ -144,6 +144,12 @@
           toast(frame.message, frame.order ? "/orders/" + frame.order + "/" : null);
         }
         break;
+      case "safety.sos":
+      case "safety.overdue":
+        // A worker's SOS or a visit not checked out: staff must not miss it.
+        alertOffer();
+        toast(frame.message || "SOS", "/safety/alerts/");
+        break;
       default: break;
     }
   }
