@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
 from backend.observability import observe_request
+from backend.security import client_ip
 
 request_logger = logging.getLogger("meijia.request")
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -63,7 +64,7 @@ class RequestLogMiddleware:
                     "status": response.status_code,
                     "duration_ms": round(seconds * 1000, 2),
                     "user_id": user.pk if user is not None and user.is_authenticated else None,
-                    "remote_addr": request.META.get("REMOTE_ADDR"),
+                    "client_ip": client_ip(request),
                 }
             },
         )

@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from backend.observability import observe_periodic
 from orders.services.periodic import run_due_work
 
 
@@ -17,7 +18,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, loop: bool = False, interval: float = 30.0, **options):
         while True:
-            counts = run_due_work()
+            started = time.perf_counter()
+            try:
+                counts = run_due_work()
+            except Exception:
+                observe_periodic(counts=None, seconds=time.perf_counter() - started)
+                raise
+            observe_periodic(counts=counts, seconds=time.perf_counter() - started)
             self.stdout.write(" ".join(f"{key}={value}" for key, value in counts.items()))
             if not loop:
                 return
