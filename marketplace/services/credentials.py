@@ -27,6 +27,11 @@ from marketplace.models import (
     User,
     WorkerProfile,
 )
+from metrics.services import (
+    metrics_record_certificate_issued,
+    metrics_record_credentials_changed,
+    metrics_record_training_completed,
+)
 
 CREDENTIAL_MODELS: dict[str, type[Model]] = {
     "certificate": Certificate,
@@ -109,22 +114,25 @@ def certificate_add(
         raise ValidationFailed(_("有效期须晚于发证日期。"), field="expires_on")
     if issued_on > timezone.localdate(now):
         raise ValidationFailed(_("发证日期不能晚于今天。"), field="issued_on")
-    try:
-        with transaction.atomic():
-            return Certificate.objects.create(
-                worker=worker,
-                category=trade,
-                number=number.strip(),
-                issuer=issuer.strip(),
-                issued_on=issued_on,
-                expires_on=expires_on,
-                level=level,
-                **_verification(verified_by, True, now),
-            )
-    except IntegrityError as error:
-        raise ValidationFailed(
-            _("该发证机构的此证书编号已被登记。"), field="number", code="unique"
-        ) from error
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                certificate = Certificate.objects.create(
+                    worker=worker,
+                    category=trade,
+                    number=number.strip(),
+                    issuer=issuer.strip(),
+                    issued_on=issued_on,
+                    expires_on=expires_on,
+                    level=level,
+                    **_verification(verified_by, True, now),
+                )
+        except IntegrityError as error:
+            raise ValidationFailed(
+                _("该发证机构的此证书编号已被登记。"), field="number", code="unique"
+            ) from error
+        metrics_record_certificate_issued(certificate=certificate)
+    return certificate
 
 
 def training_record_add(
@@ -149,15 +157,18 @@ def training_record_add(
             raise ValidationFailed(_("未知的工种。"), field="category")
     if completed_on > timezone.localdate(now):
         raise ValidationFailed(_("结业日期不能晚于今天。"), field="completed_on")
-    return TrainingRecord.objects.create(
-        worker=worker,
-        course=course,
-        kind=kind,
-        category=trade,
-        provider=provider,
-        completed_on=completed_on,
-        **_verification(verified_by, True, now),
-    )
+    with transaction.atomic():
+        record = TrainingRecord.objects.create(
+            worker=worker,
+            course=course,
+            kind=kind,
+            category=trade,
+            provider=provider,
+            completed_on=completed_on,
+            **_verification(verified_by, True, now),
+        )
+        metrics_record_training_completed(record=record)
+    return record
 
 
 def health_check_add(
@@ -175,13 +186,17 @@ def health_check_add(
         raise ValidationFailed(_("有效期须晚于体检日期。"), field="valid_until")
     if done_on > timezone.localdate(now):
         raise ValidationFailed(_("体检日期不能晚于今天。"), field="done_on")
-    return HealthCheck.objects.create(
-        worker=worker,
-        done_on=done_on,
-        valid_until=valid_until,
-        institution=institution,
-        **_verification(verified_by, True, now),
-    )
+    with transaction.atomic():
+        check = HealthCheck.objects.create(
+            worker=worker,
+            done_on=done_on,
+            valid_until=valid_until,
+            institution=institution,
+            **_verification(verified_by, True, now),
+        )
+        # A new check can make earlier service count as checked (the health-check rate).
+        metrics_record_credentials_changed(worker_id=worker.pk)
+    return check
 
 
 def credential_verify(*, credential, actor: User, is_verified: bool = True, now=None):
