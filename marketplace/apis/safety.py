@@ -76,8 +76,12 @@ class AlertOutput(serializers.Serializer):
     occurrence = serializers.IntegerField(source="occurrence_id", allow_null=True)
     latitude = serializers.FloatField(allow_null=True)
     longitude = serializers.FloatField(allow_null=True)
-    recipients = serializers.IntegerField(source="recipients.__len__")
+    recipients = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
+
+    def get_recipients(self, alert) -> int:
+        """How many people were alerted (not who: their ids are staff data)."""
+        return len(alert.recipients)
 
 
 class BlockOutput(serializers.Serializer):
@@ -230,12 +234,14 @@ class CardReissueApi(APIView):
 
 
 class StartCodeApi(APIView):
-    """The household's start code for the next visit (null when no visit awaits check-in)."""
+    """The household's start code for the next visit (204 when no visit awaits check-in)."""
 
-    @extend_schema(responses=StartCodeOutput)
+    @extend_schema(responses={200: StartCodeOutput, 204: None})
     def get(self, request, order_id: int):
         code = order_safety.start_code_current(order_id=order_id, user=request.user)
-        return Response(StartCodeOutput(code).data if code else None)
+        if code is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(StartCodeOutput(code).data)
 
 
 class StartCodeRegenerateApi(APIView):
