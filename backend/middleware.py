@@ -10,7 +10,12 @@ import uuid
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
-from django.core.exceptions import DisallowedHost
+from django.core.exceptions import (
+    DisallowedHost,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
@@ -101,6 +106,19 @@ class BodySizeLimitMiddleware:
         if limit is not None and length > limit:
             return request_too_large(limit)
         return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        """Django's own body checks (too many fields or files, a body read past the limit)
+        raise inside the API's parsers: answer them in the API's JSON error format."""
+        if not request.path.startswith("/api/"):
+            return None
+        if isinstance(exception, RequestDataTooBig):
+            return request_too_large(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        if isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
+            return JsonResponse(
+                {"code": "too_many_fields", "detail": _("请求包含的字段过多。")}, status=400
+            )
+        return None
 
 
 class PermissionsPolicyMiddleware:

@@ -4,6 +4,7 @@ that read their rates when asked, and the lock-out answer (django-axes) for API 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -84,10 +85,14 @@ class TokenObtainPairSerializer(jwt_serializers.TokenObtainPairSerializer):
     it was given, which AxesMiddleware (looking at Django's request) does not see."""
 
     def validate(self, attrs):
+        request = self.context.get("request")
         try:
-            return super().validate(attrs)
+            data = super().validate(attrs)
         except AuthenticationFailed:
-            request = self.context.get("request")
             if request is not None and getattr(request, "axes_locked_out", False):
                 raise LockedOut(settings.AXES_COOLOFF_TIME.total_seconds()) from None
             raise
+        # A token is a sign-in: the signal lets django-axes clear this username's failures, as
+        # the web form's login() does.
+        user_logged_in.send(sender=type(self.user), request=request, user=self.user)
+        return data
