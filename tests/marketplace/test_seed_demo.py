@@ -4,6 +4,7 @@ import math
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Count
 from django.test import override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -23,6 +24,42 @@ from marketplace.models import (
     WorkerProfile,
 )
 from marketplace.services import demo
+from metrics.models import DailyCount, DistinctMember, MonthlyCount
+from metrics.reconcile import metrics_reconcile
+from metrics.selectors import MetricsFilter, metrics_breakdown, metrics_summary
+from orders.models import Contract, ContractSignature, Occurrence, Offer, Order, Review
+from programme.models import (
+    Competition,
+    CompetitionEntry,
+    Course,
+    Enrolment,
+    Exam,
+    ExamRegistration,
+    JobApplication,
+    JobFair,
+    JobOpening,
+)
+
+HISTORY_MODELS = [
+    Order,
+    Offer,
+    Occurrence,
+    Contract,
+    ContractSignature,
+    Review,
+    Course,
+    Enrolment,
+    Exam,
+    ExamRegistration,
+    Competition,
+    CompetitionEntry,
+    JobFair,
+    JobOpening,
+    JobApplication,
+    DailyCount,
+    MonthlyCount,
+    DistinctMember,
+]
 
 MODELS = [
     User,
@@ -36,12 +73,23 @@ MODELS = [
     HealthCheck,
     FederationOfficerProfile,
     WorkerProfile.categories.through,
+    *HISTORY_MODELS,
 ]
 
 
 def seed(**options) -> str:
     out = io.StringIO()
-    call_command("seed_demo", "--workers", "120", "--households", "15", stdout=out, **options)
+    call_command(
+        "seed_demo",
+        "--workers",
+        "120",
+        "--households",
+        "40",
+        "--orders",
+        "90",
+        stdout=out,
+        **options,
+    )
     return out.getvalue()
 
 
@@ -91,7 +139,8 @@ def test_seed_creates_documented_accounts_and_prints_password():
             assert certificate.expires_on > today + dt.timedelta(days=300)
         assert worker.certificates.filter(category__code="housekeeper").exists()
         assert worker.training_records.filter(kind="pre_job", verified_at__isnull=False).exists()
-        assert worker.health_checks.get().valid_until > today + dt.timedelta(days=100)
+        latest = worker.health_checks.order_by("-valid_until").first()  # annual checks
+        assert latest.valid_until > today + dt.timedelta(days=100)
     assert any(w.categories.count() > 2 for w in demo_workers)
 
 
@@ -146,9 +195,13 @@ def test_seed_is_idempotent():
 
 @pytest.mark.django_db
 def test_more_workers_later_adds_only_the_new_ones():
-    call_command("seed_demo", "--workers", "10", "--households", "0", stdout=io.StringIO())
+    call_command(
+        "seed_demo", "--workers", "10", "--households", "0", "--orders", "20", stdout=io.StringIO()
+    )
     first = {w.user.username: w.real_name for w in WorkerProfile.objects.select_related("user")}
-    call_command("seed_demo", "--workers", "25", "--households", "0", stdout=io.StringIO())
+    call_command(
+        "seed_demo", "--workers", "25", "--households", "0", "--orders", "20", stdout=io.StringIO()
+    )
     assert WorkerProfile.objects.count() == 20 + 25
     for worker in WorkerProfile.objects.select_related("user").filter(user__username__in=first):
         assert first[worker.user.username] == worker.real_name
@@ -217,3 +270,106 @@ def test_demo_workers_are_eligible_and_the_county_has_every_gap():
         eligibility.NO_PRE_JOB_TRAINING,
         eligibility.NO_HEALTH_CHECK,
     } <= reasons
+
+
+def last_twelve_months() -> MetricsFilter:
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    for _ in range(11):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    return MetricsFilter(start=first, end=today)
+
+
+@pytest.mark.django_db
+def test_the_dashboard_of_a_fresh_install_tells_the_year_and_reconciles():
+    seed()
+    summary = metrics_summary(filters=last_twelve_months())
+    for key in (
+        "signed_contracts",
+        "served_households",
+        "employed_workers",
+        "trained_women",
+        "certified_workers",
+    ):
+        assert summary[key] > 0, key
+    for key in ("pre_job_training_rate", "health_check_rate", "cancellation_rate"):
+        assert 0 <= summary[key] <= 1, key
+    assert 1 <= summary["average_rating"] <= 5
+    statuses = {k for k, v in summary["orders_by_status"].items() if v}
+    assert {"completed", "cancelled", "confirmed", "in_progress", "pending_contract"} <= statuses
+    by_month = metrics_breakdown(filters=last_twelve_months(), by="month")
+    assert len(by_month) == 12
+    assert sum(1 for m in by_month.values() if m["signed_contracts"]) >= 10
+    report = metrics_reconcile()
+    assert report.is_clean, report.lines()
+
+    # The programme's year: online and offline courses, exams, two competitions with 4/8/12
+    # prizes, fifteen job fairs with hires.
+    assert Course.objects.filter(mode="online").exists()
+    assert Course.objects.filter(mode="offline").count() >= 15
+    assert Enrolment.objects.filter(training_record__isnull=False).exists()
+    assert ExamRegistration.objects.filter(certificate__isnull=False).exists()
+    prizes = dict(
+        CompetitionEntry.objects.exclude(prize="").values_list("prize").annotate(n=Count("id"))
+    )
+    assert prizes == {"first": 4, "second": 8, "third": 12}
+    assert JobFair.objects.count() == 15
+    assert JobApplication.objects.filter(status="hired", roster_entry__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_seeding_twice_changes_no_count_and_keeps_the_rollups():
+    seed()
+    before = counts()
+    summary = metrics_summary(filters=last_twelve_months())
+    seed()
+    assert counts() == before
+    assert metrics_summary(filters=last_twelve_months()) == summary
+    assert metrics_reconcile().is_clean
+
+
+@pytest.mark.django_db
+def test_demo_accounts_have_a_history_and_demo_workers_stay_free_for_the_live_demo():
+    from orders.services.offers import offer_invite
+    from orders.services.requests import RequestInput, request_create
+
+    seed()
+    household = User.objects.get(username="demo-household")
+    worker = WorkerProfile.objects.get(user__username="demo-worker")
+    history = Order.objects.filter(household=household)
+    assert history.filter(status="completed", worker=worker).count() >= 2
+    assert Contract.objects.filter(order__in=history, status="signed").exists()
+    assert Review.objects.filter(order__in=history).exists()
+    # No demo worker is booked from now on.
+    assert not Order.objects.filter(
+        worker__user__username__startswith="demo-worker", ends_at__gte=timezone.now()
+    ).exists()
+
+    starts_at = dt.datetime.combine(
+        timezone.localdate() + dt.timedelta(days=2),
+        dt.time(9),
+        tzinfo=timezone.get_current_timezone(),
+    )
+    data = RequestInput(
+        category=demo_category("housekeeper"),
+        division=Division.objects.get(code=demo.CITY_SEAT_DIVISION),
+        address="幸福小区3号楼",
+        latitude=demo.CITY_SEAT[0],
+        longitude=demo.CITY_SEAT[1],
+        starts_at=starts_at,
+        ends_at=starts_at + dt.timedelta(hours=3),
+        budget=15000,
+    )
+    service_request, _ = request_create(household=household, data=data)
+    offer = Offer.objects.filter(request=service_request, worker=worker).first()
+    if offer is None:
+        offer, _ = offer_invite(
+            request_id=service_request.pk, household=household, worker_id=worker.pk
+        )
+    assert offer.status == "pending"
+
+
+def demo_category(code):
+    from marketplace.models import Category
+
+    return Category.objects.get(code=code)

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_seeded_demo_rollups_agree_with_the_facts():
-    demo_seed(workers=12, households=4)
+    demo_seed(workers=12, households=4, orders=40)
     assert metrics_reconcile().is_clean
     today = dt.date.today()
     summary = metrics_summary(
