@@ -18,8 +18,11 @@ from marketplace.models import (
     Division,
     FederationOfficerProfile,
     HealthCheck,
+    HouseholdBlock,
     HouseholdProfile,
+    ReliabilityAppeal,
     RosterEntry,
+    ServiceCard,
     TrainingRecord,
     User,
     WorkerProfile,
@@ -307,3 +310,34 @@ class FederationOfficerAdmin(admin.ModelAdmin):
     search_fields = ["name", "user__username"]
     list_select_related = ["user", "division"]
     autocomplete_fields = ["user"]
+
+
+# ---- trust and safety (issue 8) --------------------------------------------------------------
+
+
+@admin.register(ServiceCard)
+class ServiceCardAdmin(admin.ModelAdmin):
+    """Revoke and reissue through the agency pages or the API (they bump the version)."""
+
+    list_display = ["worker", "version", "issued_at", "revoked_at"]
+    search_fields = ["worker__real_name", "worker__user__username"]
+    list_select_related = ["worker"]
+    readonly_fields = ["worker", "public_id", "version", "issued_at", "reissued_at", "revoked_at"]
+    raw_id_fields = ["revoked_by"]
+
+
+@admin.register(HouseholdBlock)
+class HouseholdBlockAdmin(admin.ModelAdmin):
+    list_display = ["worker", "household", "order_id", "created_at"]
+    search_fields = ["worker__real_name", "household__username", "household__display_name"]
+    list_select_related = ["worker", "household"]
+    raw_id_fields = ["worker", "household"]
+
+
+@admin.register(ReliabilityAppeal)
+class ReliabilityAppealAdmin(admin.ModelAdmin):
+    list_display = ["worker", "incident", "order_id", "agency", "status", "created_at"]
+    list_filter = ["status", "incident"]
+    search_fields = ["worker__real_name", "reason", "decision_note"]
+    list_select_related = ["worker", "agency"]
+    raw_id_fields = ["worker", "agency", "decided_by"]

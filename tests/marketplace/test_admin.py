@@ -24,8 +24,16 @@ def populated():
     worker.save()
     entry = factories.RosterEntryFactory(worker=worker)
     factories.AgencyStaffFactory(agency=entry.agency)
-    factories.HouseholdFactory()
+    household = factories.HouseholdFactory()
     factories.FederationOfficerFactory()
+    # Trust and safety rows (issue 8), so that each changelist has a row to open.
+    from marketplace.models import HouseholdBlock, ReliabilityAppeal, ServiceCard
+
+    ServiceCard.objects.create(worker=worker)
+    HouseholdBlock.objects.create(worker=worker, household=household.user)
+    ReliabilityAppeal.objects.create(
+        worker=worker, agency=entry.agency, order_id=1, incident="no_show", reason="李"
+    )
     return worker
 
 

@@ -347,7 +347,12 @@ def test_contract_get_permission_table(anon_client):
         assert response.status_code == 200
         body = response.json()
         assert body["version"] == 1 and body["status"] == "awaiting_signatures"
-        assert body["text_sha256"] == hashlib.sha256(body["text"].encode()).hexdigest()
+        # The worker side sees the text without the exact address until every party signed
+        # (docs/privacy.md); the hash is always that of the full stored text.
+        full = order.contracts.get(version=1).text
+        assert body["text_sha256"] == hashlib.sha256(full.encode()).hexdigest()
+        assert body["is_redacted"] == (party != order.household)
+        assert (body["text"] == full) == (party == order.household)
         assert body["missing_parties"] == ["household", "worker", "agency"]
 
 
