@@ -247,7 +247,8 @@ class VerifiableCertificateSerializer(_VerifiedMixin, serializers.ModelSerialize
 
 class VerifiableTrainingRecordSerializer(_VerifiedMixin, serializers.ModelSerializer):
     worker = serializers.IntegerField(source="worker_id", read_only=True)
-    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # Null for a record of a course not tied to one trade.
+    category = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = TrainingRecord

@@ -178,6 +178,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "backend.api.errors.exception_handler",
+    "DEFAULT_METADATA_CLASS": "backend.api.metadata.ApiMetadata",
     # Per signed-in user and per address; generous (a phone polls a few times a minute), each
     # overridable from the environment. Behind nginx set NUM_PROXIES=1 so the address is the
     # caller's, not the proxy's.

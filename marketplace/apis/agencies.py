@@ -361,7 +361,9 @@ class WorkerRosterListApi(GenericAPIView):
     serializer_class = s.WorkerRosterEntrySerializer
     only_status: str | None = None
 
-    @extend_schema(parameters=[STATUS_PARAMETER])
+    @extend_schema(
+        parameters=[STATUS_PARAMETER], responses=s.WorkerRosterEntrySerializer(many=True)
+    )
     def get(self, request):
         queryset = selectors.roster_entries_of_worker(
             worker=_own_worker(request),
