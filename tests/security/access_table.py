@@ -300,6 +300,17 @@ ACCESS: dict[str, dict[str, str]] = {
     "/api/v1/workers/me/roster/{entry_id}/end/": {
         "post": "owner:worker",
     },
+    # safety: service cards (public QR check), blocks, appeals, start codes, SOS, career links
+    "/api/v1/appeals/{appeal_id}/decide/": {"post": "operator owner:agency"},
+    "/api/v1/cards/{token}/": {"get": "anonymous household worker agency federation operator"},
+    "/api/v1/career/shared/{token}/": {"get": "agency operator"},
+    "/api/v1/orders/{order_id}/block-household/": {"post": "owner:worker"},
+    "/api/v1/orders/{order_id}/sos/": {"post": "owner:worker"},
+    "/api/v1/orders/{order_id}/start-code/": {"get": "owner:household"},
+    "/api/v1/orders/{order_id}/start-code/regenerate/": {"post": "owner:household"},
+    "/api/v1/workers/me/blocks/{block_id}/": {"delete": "owner:worker"},
+    "/api/v1/workers/{worker_id}/card/reissue/": {"post": "operator owner:agency"},
+    "/api/v1/workers/{worker_id}/card/revoke/": {"post": "operator owner:agency"},
 }
 
 # Request bodies where the one generated from the request schema would not pass validation (the

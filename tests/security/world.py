@@ -173,8 +173,42 @@ class World:
 
         return job_apply(opening_id=self.opening.pk, worker=self.worker)
 
+    # ---- safety (service cards, blocks, appeals, career sharing)
+    @cached_property
+    def household_block(self):
+        from marketplace.models import HouseholdBlock
+
+        return HouseholdBlock.objects.create(
+            worker=self.worker, household=self.household, order_id=self.order.pk
+        )
+
+    @cached_property
+    def appeal(self):
+        from marketplace.models import IncidentKind, ReliabilityAppeal
+
+        return ReliabilityAppeal.objects.create(
+            worker=self.worker,
+            agency=self.agency,
+            order_id=self.order.pk,
+            incident=IncidentKind.values[0],
+            reason="当天有医院证明",
+        )
+
+    def token_for(self, path: str) -> str:
+        """Bearer-less links: a worker's card QR token, a career share link."""
+        if "/cards/" in path:
+            from marketplace.selectors.safety import card_token
+            from marketplace.services.safety import service_card_ensure
+
+            return card_token(service_card_ensure(worker=self.worker))
+        if "/career/shared/" in path:
+            from orders.services.career import career_share_token
+
+            return career_share_token(worker=self.worker)[0]
+        raise UnknownParameter(f"no token kind for {path}")
+
     # ---- path parameters
-    def object_id(self, path: str, parameter: str) -> int:
+    def object_id(self, path: str, parameter: str) -> int | str:
         simple = {
             "agency_id": lambda: self.agency.pk,
             "worker_id": lambda: self.worker.pk,
@@ -193,6 +227,9 @@ class World:
             "fair_id": lambda: self.fair.pk,
             "opening_id": lambda: self.opening.pk,
             "application_id": lambda: self.application.pk,
+            "block_id": lambda: self.household_block.pk,
+            "appeal_id": lambda: self.appeal.pk,
+            "token": lambda: self.token_for(path),
         }
         if parameter in simple:
             return simple[parameter]()
