@@ -39,7 +39,7 @@ environment() {
     export BENCH_BARE_VIEW=${BENCH_BARE_VIEW:-0}
 }
 
-running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+running() { [ -f "$1" ] && kill -0 "$(cat "$1" 2>/dev/null)" 2>/dev/null; }
 
 wait_port() {
     for _ in $(seq 1 100); do
@@ -116,7 +116,9 @@ PY
     local i port
     for ((i = 0; i < DAPHNE_PROCESSES; i++)); do
         port=$((DAPHNE_BASE_PORT + i))
-        "$PY" -m daphne -b 127.0.0.1 -p "$port" --proxy-headers backend.asgi:application \
+        # No persistent connections under ASGI: each request's sync code may run in another
+        # thread, and kept connections pile up until PostgreSQL refuses more (seen in the bench).
+        DB_CONN_MAX_AGE=0 "$PY" -m daphne -b 127.0.0.1 -p "$port" --proxy-headers backend.asgi:application \
             >>"$TRIAL_DIR/daphne-$port.log" 2>&1 &
         echo $! >"$TRIAL_DIR/daphne-$port.pid"
     done
