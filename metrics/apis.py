@@ -10,6 +10,8 @@ from collections import Counter
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -108,9 +110,20 @@ def breakdown_rows(filters: MetricsFilter, by: str) -> list[dict]:
     return rows
 
 
+# Documented for the schema (spectacular could not guess these plain views' bodies).
+FILTER_PARAMETERS = [
+    OpenApiParameter("from", OpenApiTypes.DATE, description="first day (default: a year ago)"),
+    OpenApiParameter("to", OpenApiTypes.DATE, description="last day (default: today)"),
+    OpenApiParameter("division", str, description="division code"),
+    OpenApiParameter("category", str, description="trade code"),
+]
+BY_PARAMETER = OpenApiParameter("by", str, enum=["division", "category", "month"])
+
+
 class SummaryApi(APIView):
     permission_classes = [IsAuthenticated, CanReadMetrics]
 
+    @extend_schema(parameters=FILTER_PARAMETERS, responses=OpenApiTypes.OBJECT)
     def get(self, request):
         filters, echo = metrics_filter_from(request.query_params)
         return Response({**echo, **metrics_summary(filters=filters)})
@@ -119,6 +132,7 @@ class SummaryApi(APIView):
 class BreakdownApi(APIView):
     permission_classes = [IsAuthenticated, CanReadMetrics]
 
+    @extend_schema(parameters=[BY_PARAMETER, *FILTER_PARAMETERS], responses=OpenApiTypes.OBJECT)
     def get(self, request):
         by = _group_from(request.query_params)
         filters, echo = metrics_filter_from(request.query_params)
@@ -181,6 +195,10 @@ def metrics_csv(rows: list[dict]) -> str:
 class ExportCsvApi(APIView):
     permission_classes = [IsAuthenticated, CanReadMetrics]
 
+    @extend_schema(
+        parameters=[BY_PARAMETER, *FILTER_PARAMETERS],
+        responses={(200, "text/csv"): OpenApiTypes.STR},
+    )
     def get(self, request):
         params = request.query_params
         by = _group_from(params) if params.get("by") else "month"

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -16,7 +17,13 @@ from rest_framework.views import APIView
 
 from backend.api.pagination import StandardPagination
 from backend.exceptions import NotFound, PermissionDeniedError
-from marketplace.models import ReliabilityAppeal, Role, ServiceCard, WorkerProfile
+from marketplace.models import (
+    HouseholdBlock,
+    ReliabilityAppeal,
+    Role,
+    ServiceCard,
+    WorkerProfile,
+)
 from marketplace.permissions import IsWorker
 from marketplace.selectors import safety as selectors
 from marketplace.selectors.ranking import reliability
@@ -273,8 +280,12 @@ class BlockHouseholdApi(APIView):
         return Response(BlockOutput(block).data, status=status.HTTP_201_CREATED if created else 200)
 
 
-class OwnBlocksApi(APIView):
+class OwnBlocksApi(GenericAPIView):
     permission_classes = [IsWorker]
+    # For the schema: a paginated list ({count, next, previous, results}), as answered.
+    pagination_class = StandardPagination
+    serializer_class = BlockOutput
+    queryset = HouseholdBlock.objects.none()
 
     @extend_schema(responses=BlockOutput(many=True))
     def get(self, request):
@@ -381,7 +392,12 @@ def _require_decider(user) -> None:
         raise PermissionDeniedError(_("只有家政企业或平台可以处理申诉。"))
 
 
-class AppealsToDecideApi(APIView):
+class AppealsToDecideApi(GenericAPIView):
+    # For the schema: a paginated list ({count, next, previous, results}), as answered.
+    pagination_class = StandardPagination
+    serializer_class = AppealOutput
+    queryset = ReliabilityAppeal.objects.none()
+
     @extend_schema(responses=AppealOutput(many=True))
     def get(self, request):
         _require_decider(request.user)
