@@ -189,14 +189,24 @@ class DistinctDayCell(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["scope", "kind", "division_id", "category_id", "day", "prev_month"],
+                fields=["scope", "day", "kind", "division_id", "category_id", "prev_month"],
                 name="metrics_day_cell_unique",
             )
         ]
+        # Covering (count is the last key column, SQLite has no INCLUDE): a period's day
+        # ranges are read from the index alone.
         indexes = [
             models.Index(
-                fields=["scope", "day", "kind", "division_id", "category_id", "prev_month"],
-                name="metrics_day_cell_day",
+                fields=[
+                    "scope",
+                    "day",
+                    "kind",
+                    "division_id",
+                    "category_id",
+                    "prev_month",
+                    "count",
+                ],
+                name="metrics_day_cell_cover",
             )
         ]
 
@@ -215,9 +225,25 @@ class DistinctMonthCell(models.Model):
 
     class Meta:
         constraints = [
+            # The same leading columns as the covering index below, so a planner never
+            # prefers this one (it would read the table for each count).
             models.UniqueConstraint(
-                fields=["scope", "kind", "division_id", "category_id", "month", "prev_month"],
+                fields=["scope", "month", "kind", "division_id", "category_id", "prev_month"],
                 name="metrics_month_cell_unique",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=[
+                    "scope",
+                    "month",
+                    "kind",
+                    "division_id",
+                    "category_id",
+                    "prev_month",
+                    "count",
+                ],
+                name="metrics_month_cell_cover",
             )
         ]
 

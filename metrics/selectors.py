@@ -1,9 +1,11 @@
 """Read the metrics from the rollups: a summary, or a breakdown by division, trade or month.
 
 A period [start, end] (Asia/Shanghai days, both included) is split into the months it covers
-whole (monthly rows) and at most two partial months at its ends (daily rows). Distinct counts
-follow the chain rule in metrics.models: a subject is counted once per bucket, on its first
-member row in the bucket. At most 8 queries per call, whatever the period or the data size.
+whole (monthly rows) and at most two partial months at its ends, each read from its shorter
+side: its own days (daily rows), or its month row minus the days outside the period. Distinct
+counts follow the chain rule in metrics.models: a subject is counted once per bucket, on its
+first member row in the bucket. At most 7 queries per call, whatever the period or the data
+size, and none reads more than about half a month of daily rows or member strips.
 """
 
 from __future__ import annotations
@@ -70,6 +72,45 @@ def period_parts(start: dt.date, end: dt.date) -> tuple[list[dt.date], list[tupl
     return full, partial
 
 
+@dataclass(frozen=True)
+class PeriodPlan:
+    """How a period is read: month rows added, day ranges added, day ranges subtracted.
+
+    A partial month covering more than half of its days is read as its month row minus the
+    days outside the period (at most two ranges, one query), so no query reads more than about
+    half a month of day rows: month row = sum of its day rows, for counters and cells alike.
+    """
+
+    months: list[dt.date]  # month rows to add (whole months and complemented partial months)
+    day_parts: list[tuple[dt.date, list[tuple], int]]  # (month, day ranges, sign), one per month
+
+
+def period_plan(start: dt.date, end: dt.date) -> PeriodPlan:
+    full, partial = period_parts(start, end)
+    months, day_parts = list(full), []
+    for first, last in partial:
+        month = month_of(first)
+        inside = (last - first).days + 1
+        if inside * 2 <= (month_end(month) - month).days + 1:
+            day_parts.append((month, [(first, last)], 1))
+            continue
+        months.append(month)
+        outside = []
+        if first > month:
+            outside.append((month, first - dt.timedelta(days=1)))
+        if last < month_end(month):
+            outside.append((last + dt.timedelta(days=1), month_end(month)))
+        day_parts.append((month, outside, -1))
+    return PeriodPlan(months=sorted(months), day_parts=day_parts)
+
+
+def _day_ranges(ranges: list[tuple]) -> Q:
+    condition = Q()
+    for first, last in ranges:
+        condition |= Q(day__range=(first, last))
+    return condition
+
+
 def _bucket_filter(filters: MetricsFilter) -> dict:
     out = {}
     if filters.division_id is not None:
@@ -80,30 +121,31 @@ def _bucket_filter(filters: MetricsFilter) -> dict:
 
 
 def _counters(filters: MetricsFilter, group: str | None) -> dict:
-    """{bucket: Counter(column → sum)} from monthly rows for whole months, daily otherwise."""
-    full, partial = period_parts(filters.start, filters.end)
+    """{bucket: Counter(column → sum)} from month rows and (added or subtracted) day rows."""
+    plan = period_plan(filters.start, filters.end)
     sums = {column: Sum(column) for column in COUNTER_COLUMNS}
     where = _bucket_filter(filters)
     out: dict = defaultdict(Counter)
-
-    def collect(rows, fixed_bucket=None):
-        for row in rows:
-            bucket = fixed_bucket if fixed_bucket is not None else row.get(group_field)
-            out[bucket].update({c: row[c] or 0 for c in COUNTER_COLUMNS})
-
     group_field = GROUP_FIELDS.get(group) if group else None
 
-    def run(rows, fixed_bucket=None):
-        if group_field is None or fixed_bucket is not None:
-            collect([rows.aggregate(**sums)], fixed_bucket)
-        else:
-            collect(rows.values(group_field).annotate(**sums).order_by())
+    def collect(rows, sign=1, fixed_bucket=None):
+        for row in rows:
+            bucket = fixed_bucket if fixed_bucket is not None else row.get(group_field)
+            counter = out[bucket]
+            for column in COUNTER_COLUMNS:
+                counter[column] += sign * (row[column] or 0)
 
-    if full:
-        run(MonthlyCount.objects.filter(month__in=full, **where))
-    for first, last in partial:
-        rows = DailyCount.objects.filter(day__range=(first, last), **where)
-        run(rows, month_of(first) if group == "month" else None)
+    def run(rows, sign=1, fixed_bucket=None):
+        if group_field is None or fixed_bucket is not None:
+            collect([rows.aggregate(**sums)], sign, fixed_bucket)
+        else:
+            collect(rows.values(group_field).annotate(**sums).order_by(), sign)
+
+    if plan.months:
+        run(MonthlyCount.objects.filter(month__in=plan.months, **where))
+    for month, ranges, sign in plan.day_parts:
+        rows = DailyCount.objects.filter(_day_ranges(ranges), **where)
+        run(rows, sign, month if group == "month" else None)
     return out
 
 
@@ -120,10 +162,18 @@ def _scope(filters: MetricsFilter, group: str | None) -> str:
 
 
 def _distinct(filters: MetricsFilter, group: str | None) -> dict:
-    """{bucket: Counter(kind → distinct subjects)} by the chain rule."""
+    """{bucket: Counter(kind → distinct subjects)} by the chain rule.
+
+    A subject counts in a bucket on its first member row there: the rows whose previous day is
+    before the bucket's first day. Cells answer "previous month before the first month"; the
+    rest is a strip of member rows with the previous day in the first month. The strip is read
+    from its shorter side: [first of month, start) added, or — when the start is late in its
+    month — cells with the previous month up to the first month, minus the member rows whose
+    previous day is in [start, end of that month] (such a row's day is after the start).
+    """
     start, end = filters.start, filters.end
     first_month = month_of(start)
-    full, partial = period_parts(start, end)
+    plan = period_plan(start, end)
     scope = _scope(filters, group)
     where = {"scope": scope, "kind__in": DistinctKind.values, **_bucket_filter(filters)}
     # A scope without divisions (or trades) keeps 0 there: say so, the indexes lead with it.
@@ -132,38 +182,58 @@ def _distinct(filters: MetricsFilter, group: str | None) -> dict:
     if scope in (Scope.ALL, Scope.DIVISION):
         where["category_id"] = 0
     group_field = GROUP_FIELDS.get(group) if group else None
+    strip_days = (start - first_month).days
+    late_start = strip_days * 2 > (month_end(first_month) - first_month).days + 1
     # "Before the bucket": before the first month of the period, or (by month) before the
-    # cell's own month.
-    before = Q(prev_month__lt=F("month")) if group == "month" else Q(prev_month__lt=first_month)
+    # cell's own month; with a late start, the first month itself is in (and corrected below).
+    if group == "month":
+        before = Q(prev_month__lt=F("month"))
+        if late_start:
+            before |= Q(month=first_month, prev_month=first_month)
+    elif late_start:
+        before = Q(prev_month__lte=first_month)
+    else:
+        before = Q(prev_month__lt=first_month)
     keys = ["kind", *([group_field] if group_field else [])]
     out: dict = defaultdict(Counter)
 
-    def collect(rows, fixed_bucket=None):
+    def collect(rows, sign=1, fixed_bucket=None):
         for row in rows:
             bucket = fixed_bucket if fixed_bucket is not None else row.get(group_field)
-            out[bucket][row["kind"]] += row["n"] or 0
+            out[bucket][row["kind"]] += sign * (row["n"] or 0)
 
-    if full:
+    if plan.months:
         collect(
-            DistinctMonthCell.objects.filter(before, month__in=full, **where)
+            DistinctMonthCell.objects.filter(before, month__in=plan.months, **where)
             .values(*keys)
             .annotate(n=Sum("count"))
         )
-    for first, last in partial:  # one range per query: each stays an index range scan
+    for _month, ranges, sign in plan.day_parts:  # one month per query: short index ranges
         collect(
-            DistinctDayCell.objects.filter(before, day__range=(first, last), **where)
+            DistinctDayCell.objects.filter(before, _day_ranges(ranges), **where)
             .values(*keys)
-            .annotate(n=Sum("count"))
+            .annotate(n=Sum("count")),
+            sign,
         )
-    if start != first_month:
-        # Members whose previous day is in this month but before the period: still firsts.
+    if strip_days:
         last = min(end, month_end(first_month)) if group == "month" else end
-        rows = DistinctMember.objects.filter(
-            prev_day__gte=first_month, prev_day__lt=start, day__range=(start, last), **where
-        )
+        if late_start:
+            rows = DistinctMember.objects.filter(
+                prev_day__gte=start, prev_day__lte=month_end(first_month), day__lte=last, **where
+            )
+            sign = -1
+        else:
+            # One index seek per previous day, then the day range inside it: the rows of
+            # subjects seen again before the start are never read.
+            days = [first_month + dt.timedelta(days=n) for n in range(strip_days)]
+            rows = DistinctMember.objects.filter(
+                prev_day__in=days, day__range=(start, last), **where
+            )
+            sign = 1
         member_keys = [k for k in keys if k != "month"]
         collect(
             rows.values(*member_keys).annotate(n=Count("id")),
+            sign,
             first_month if group == "month" else None,
         )
     return out
