@@ -1,6 +1,7 @@
 """Shared fixtures: an API client per role (JWT bearer, like a real client)."""
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -14,6 +15,13 @@ DB_FIXTURES = {
     "django_db_reset_sequences",
     "django_db_serialized_rollback",
 }
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Throttle and lock-out counters live in the cache, keyed by user id or address; ids are
+    reused after a rolled-back test, so each test starts with an empty cache."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

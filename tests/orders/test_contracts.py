@@ -423,7 +423,8 @@ def test_print_view_for_parties_only(anon_client):
         assert response["Content-Type"].startswith("text/html")
         html = response.content.decode()
         assert contract.text_sha256 in html
-        assert "@page" in html and "A4" in html
+        # The print layout lives in a static stylesheet (the CSP allows no inline style).
+        assert "orders/contract_print.css" in html
         assert "家政服务合同" in html and "未签署" in html
         assert order.household.display_name in html  # the household's signature row
 
@@ -504,3 +505,11 @@ def test_offer_acceptance_drafts_the_contract_that_parties_sign_through_the_api(
     order.refresh_from_db()
     assert order.status == OrderStatus.CONFIRMED
     assert Contract.objects.get(order=order, version=2).status == ContractStatus.SIGNED
+
+
+def test_print_stylesheet_sets_a4_pages():
+    from django.contrib.staticfiles import finders
+
+    with open(finders.find("orders/contract_print.css"), encoding="utf-8") as handle:
+        css = handle.read()
+    assert "@page" in css and "A4" in css
