@@ -8,8 +8,9 @@ of the distinct-count rows, which never leave the database.
 Two kinds of rollup:
 
 - Additive counters (`DailyCount`, `MonthlyCount`, the same columns): sums over a period are
-  sums of rows. A query uses the monthly rows for the months the period covers whole and the
-  daily rows for the partial months at its ends. `OrderLedger` keeps what each order has added
+  sums of rows. A query uses the monthly rows for the months the period covers whole and, for
+  each partial month at its ends, its daily rows or its month row minus the days outside the
+  period (metrics.selectors.period_plan). `OrderLedger` keeps what each order has added
   to the counters, so an event recomputes the order's contribution and applies the difference.
 - Exact distinct counts (served households, employed workers, ...). A distinct count cannot be
   summed across days, so each subject (household or worker) has, per scope, one
