@@ -136,6 +136,11 @@ def household_block(
         raise ValidationFailed(_("雇主不存在。"), field="household")
     try:
         with transaction.atomic():
+            # The same row lock as offer_accept, so an accept either finishes first or sees
+            # this block.
+            WorkerProfile.objects.select_for_update(no_key=True, of=("self",)).filter(
+                pk=worker.pk
+            ).first()
             block = HouseholdBlock.objects.create(
                 worker=worker, household=household, order_id=order_id, reason=reason[:200]
             )

@@ -304,10 +304,12 @@ def offer_accept(*, offer_id: int, worker: WorkerProfile) -> Order:
 
     Raises NotFound (not her offer) and Conflict with code `taken` (another worker won),
     `expired` (the offer is marked expired), `busy` (she has an overlapping order),
-    `not_eligible` (she no longer qualifies; reasons in `reasons`), `declined`,
+    `not_eligible` (she no longer qualifies; reasons in `reasons`), `blocked` (she blocked
+    the household), `declined`,
     `request_closed`. Locks: worker row, then the request (conditional UPDATE), then the offer.
     """
     from marketplace.selectors.eligibility import is_worker_busy, worker_eligibility
+    from marketplace.selectors.safety import is_blocked
 
     offer = _own_offer(offer_id=offer_id, worker=worker)
     now = timezone.now()
@@ -334,6 +336,10 @@ def offer_accept(*, offer_id: int, worker: WorkerProfile) -> Order:
             )
         )
         slots = [(o.starts_at, o.ends_at) for o in occurrences]
+        # After the worker-row lock, which household_block takes too: a block that won the
+        # race is seen here even though its offer withdrawal has not run yet.
+        if is_blocked(worker_id=worker.pk, household_id=service_request.household_id):
+            raise Conflict(_("您已屏蔽这位雇主。"), code="blocked")
         if is_worker_busy(worker_id=worker.pk, slots=slots):
             raise Conflict(_("您在该时间段已有其他订单。"), code="busy")
         eligibility = worker_eligibility(

@@ -83,3 +83,20 @@ def test_web_block_button_on_a_past_order():
     client.post(f"/orders/{past.pk}/block/")
     assert HouseholdBlock.objects.filter(worker=past.worker, household=past.household).exists()
     assert "data-blocked" in client.get(f"/orders/{past.pk}/").content.decode()
+
+
+def test_an_offer_accepted_after_her_block_is_refused():
+    # The block's own offer withdrawal runs after the block is stored; an accept that slips in
+    # between must still be refused, and nothing is created.
+    worker = factories.WorkerFactory()
+    service_request = make_request()
+    offer = Offer.objects.select_related("worker__user").get(request=service_request, worker=worker)
+    HouseholdBlock.objects.create(worker=offer.worker, household=service_request.household)
+    response = client_for(offer.worker.user).post(f"/api/v1/offers/{offer.pk}/accept/")
+    assert response.status_code == 409
+    assert response.json()["code"] == "blocked"
+    offer.refresh_from_db()
+    service_request.refresh_from_db()
+    assert offer.status == OfferStatus.PENDING
+    assert service_request.status == "open"
+    assert not service_request.orders.exists()
