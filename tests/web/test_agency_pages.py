@@ -4,6 +4,7 @@ to its fields in Chinese and English (a refused post changes nothing)."""
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from marketplace.models import AgencyStaff, Certificate, HealthCheck, RosterEntry, User
@@ -374,3 +375,16 @@ def test_statement_page_and_csv(world):
     response = client.get("/agency/statement.csv", {"month": month})
     assert response["Content-Type"].startswith("text/csv")
     assert response.content.decode("utf-8").startswith("\ufeff")
+
+
+def test_console_links_to_safety_alerts_appeals_and_the_worker_card():
+    staff = factories.AgencyStaffFactory()
+    worker = factories.RosterEntryFactory(agency=staff.agency).worker
+    client = session_client(staff.user, "zh-hans")
+    response = client.get(f"/agency/workers/{worker.pk}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert reverse("web:safety-alerts") in page
+    assert reverse("web:appeals") in page
+    assert reverse("web:card-manage", args=[worker.pk]) in page
+    assert client.get(reverse("web:card-manage", args=[worker.pk])).status_code == 200
