@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from backend.api.fields import CodeRelatedField
 from marketplace import idcard
 from marketplace.models import (
     AgencyStaff,
@@ -124,12 +125,8 @@ class CertificateSummarySerializer(serializers.ModelSerializer):
 class WorkerSelfSerializer(serializers.ModelSerializer):
     """The worker's own profile, as she reads and edits it (`workers/me/`)."""
 
-    division = serializers.SlugRelatedField(
-        slug_field="code", queryset=Division.objects.all(), allow_null=True, required=False
-    )
-    categories = serializers.SlugRelatedField(
-        slug_field="code", queryset=Category.objects.all(), many=True, required=False
-    )
+    division = CodeRelatedField(queryset=Division.objects.all(), allow_null=True, required=False)
+    categories = CodeRelatedField(queryset=Category.objects.all(), many=True, required=False)
     # Written in clear; read back only here, by the worker herself.
     id_card_number = serializers.CharField(
         max_length=18, required=False, allow_blank=True, trim_whitespace=True

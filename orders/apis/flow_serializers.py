@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from rest_framework import serializers
 
+from backend.api.fields import CodeRelatedField
 from marketplace.models import Category, Division
 from orders.models import Offer, Order, ServiceRequest
 from orders.services.requests import RequestInput
@@ -18,8 +19,8 @@ from orders.statuses import (
 
 
 class RequestCreateSerializer(serializers.Serializer):
-    category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.all())
-    division = serializers.SlugRelatedField(slug_field="code", queryset=Division.objects.all())
+    category = CodeRelatedField(queryset=Category.objects.all())
+    division = CodeRelatedField(queryset=Division.objects.all())
     address = serializers.CharField(max_length=200)
     latitude = serializers.FloatField(required=False, allow_null=True)
     longitude = serializers.FloatField(required=False, allow_null=True)

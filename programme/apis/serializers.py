@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from backend.api.fields import CodeRelatedField
 from marketplace.models import Category, Division, TrainingKind, WorkerProfile
 from programme.models import (
     Attendance,
@@ -26,15 +27,11 @@ from programme.models import (
 
 
 def category_field(**kwargs):
-    return serializers.SlugRelatedField(
-        slug_field="code", queryset=Category.objects.all(), **kwargs
-    )
+    return CodeRelatedField(queryset=Category.objects.all(), **kwargs)
 
 
 def division_field(**kwargs):
-    return serializers.SlugRelatedField(
-        slug_field="code", queryset=Division.objects.all(), **kwargs
-    )
+    return CodeRelatedField(queryset=Division.objects.all(), **kwargs)
 
 
 class CodeNameSerializer(serializers.Serializer):
