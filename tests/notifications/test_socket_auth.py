@@ -118,12 +118,14 @@ async def test_refresh_token_expired_token_and_inactive_user_are_refused():
 async def test_token_expiring_while_connected_gets_error_frame_then_4401():
     user = await new_user()
     token = AccessToken.for_user(user)
-    token.set_exp(lifetime=timedelta(seconds=1))
+    # The exp claim is whole seconds, so a 1 s lifetime can be almost 0 s: leave room for a
+    # slow connect, then wait past the expiry.
+    token.set_exp(lifetime=timedelta(seconds=3))
     communicator = token_socket(user, token=str(token))
     is_open, _ = await communicator.connect()
     assert is_open
     await ping_pong(communicator)
-    frame = await receive(communicator, timeout=4)
+    frame = await receive(communicator, timeout=6)
     assert frame["type"] == "error" and frame["code"] == "token_expired"
     output = await communicator.receive_output(timeout=2)
     assert output == {"type": "websocket.close", "code": 4401, "reason": "token_expired"}
