@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.models import Category, Certificate, HealthCheck, WorkerProfile
+from marketplace.models import Category, WorkerProfile
 from marketplace.selectors import eligibility as rules
-from marketplace.selectors.eligibility import service_dates, worker_eligibility
+from marketplace.selectors.eligibility import worker_eligibility
 from notifications.models import ChatMessage
 from orders.models import Occurrence, Offer, Review, ServiceRequest
+from orders.selectors import match_cards_prefetch
 from orders.services.offers import request_matches, request_slots
 from orders.statuses import ACTIVE_ORDER_STATUSES, OccurrenceStatus
 
@@ -52,33 +53,9 @@ def request_match_cards(*, service_request: ServiceRequest, limit: int = MATCHES
     candidates = list(request_matches(service_request=service_request, limit=limit))
     if not candidates:
         return []
-    starts_on, ends_on = service_dates(request_slots(service_request))
     workers = [candidate.worker for candidate in candidates]
-    prefetch_related_objects(
-        workers,
-        Prefetch(
-            "certificates",
-            queryset=Certificate.objects.filter(
-                Q(expires_on__isnull=True) | Q(expires_on__gte=ends_on),
-                verified_at__isnull=False,
-                is_revoked=False,
-            )
-            .select_related("category")
-            .order_by("category__sort_order", "-issued_on"),
-            to_attr="valid_certificates",
-        ),
-        Prefetch(
-            "health_checks",
-            queryset=HealthCheck.objects.filter(
-                verified_at__isnull=False, done_on__lte=starts_on, valid_until__gte=ends_on
-            ),
-            to_attr="valid_health_checks",
-        ),
-    )
-    offer_status = dict(
-        Offer.objects.filter(
-            request=service_request, worker__in=[w.pk for w in workers]
-        ).values_list("worker_id", "status")
+    offer_status = match_cards_prefetch(
+        service_request=service_request, workers=workers, slots=request_slots(service_request)
     )
     for worker in workers:
         worker.offer_status = offer_status.get(worker.pk)

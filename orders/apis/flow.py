@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, prefetch_related_objects
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
@@ -13,9 +12,7 @@ from rest_framework.views import APIView
 from backend.api.idempotency import idempotency_key_from
 from backend.api.pagination import StandardPagination
 from backend.exceptions import NotFound
-from marketplace.models import Certificate, HealthCheck
 from marketplace.permissions import IsHousehold, IsWorker
-from marketplace.selectors.eligibility import service_dates
 from orders import selectors
 from orders.apis.flow_serializers import (
     AttendanceSerializer,
@@ -131,32 +128,10 @@ class RequestMatchesApi(GenericAPIView):
         slots = [(o.starts_at, o.ends_at) for o in service_request.occurrences.all()]
         candidates = offer_services.request_matches(service_request=service_request)
         page = self.paginate_queryset(candidates)
-        starts_on, ends_on = service_dates(slots)
-        prefetch_related_objects(
-            [candidate.worker for candidate in page],
-            Prefetch(
-                "certificates",
-                queryset=Certificate.objects.filter(
-                    Q(expires_on__isnull=True) | Q(expires_on__gte=ends_on),
-                    verified_at__isnull=False,
-                    is_revoked=False,
-                )
-                .select_related("category")
-                .order_by("category__sort_order", "-issued_on"),
-                to_attr="valid_certificates",
-            ),
-            Prefetch(
-                "health_checks",
-                queryset=HealthCheck.objects.filter(
-                    verified_at__isnull=False, done_on__lte=starts_on, valid_until__gte=ends_on
-                ),
-                to_attr="valid_health_checks",
-            ),
-        )
-        offer_status = dict(
-            Offer.objects.filter(
-                request=service_request, worker__in=[c.worker.pk for c in page]
-            ).values_list("worker_id", "status")
+        offer_status = selectors.match_cards_prefetch(
+            service_request=service_request,
+            workers=[candidate.worker for candidate in page],
+            slots=slots,
         )
         data = MatchSerializer(page, many=True, context={"offer_status": offer_status}).data
         return self.get_paginated_response(data)
