@@ -7,3 +7,12 @@ class MetricsConfig(AppConfig):
 
     name = "metrics"
     verbose_name = _("统计指标")
+
+    def ready(self) -> None:
+        # The apps below report changed facts through backend.fact_changes; the rollups follow
+        # them in the same transaction.
+        from backend import fact_changes
+        from metrics.services import metrics_record_order_changed, metrics_record_worker_changed
+
+        fact_changes.subscribe_order_facts(metrics_record_order_changed)
+        fact_changes.subscribe_worker_facts(metrics_record_worker_changed)

@@ -30,11 +30,10 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
+from backend.localtime import local_day
 from metrics.models import WAIT_BOUNDS_MINUTES, DistinctKind, Scope
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 NONE_DAY = dt.date(1, 1, 1)
 
 HOUSEHOLD_KINDS = (DistinctKind.SERVED_HOUSEHOLD.value,)
@@ -46,10 +45,6 @@ WORKER_KINDS = (
     DistinctKind.TRAINED_WORKER.value,
     DistinctKind.CERTIFIED_WORKER.value,
 )
-
-
-def local_day(moment: dt.datetime) -> dt.date:
-    return moment.astimezone(LOCAL_TZ).date()
 
 
 def month_of(day: dt.date) -> dt.date:

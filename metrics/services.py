@@ -214,39 +214,8 @@ def metrics_record_order_changed(*, order_id: int) -> None:
             metrics_sync_worker(worker_id=facts.worker_id)
 
 
-# Named entry points for the call sites (each is one line in the service that owns the event).
-
-
-def metrics_record_request_matched(*, order) -> None:
-    """An accepted offer created `order`: one match and one order in its first status."""
-    metrics_record_order_changed(order_id=order.pk)
-
-
-def metrics_record_order_status_changed(*, order) -> None:
-    metrics_record_order_changed(order_id=order.pk)
-
-
-def metrics_record_contract_signed(*, contract) -> None:
-    """Every party signed `contract`; the order counts once, on its first signing day."""
-    metrics_record_order_changed(order_id=contract.order_id)
-
-
-def metrics_record_review_published(*, review) -> None:
-    metrics_record_order_changed(order_id=review.order_id)
-
-
-def metrics_record_training_completed(*, record) -> None:
-    """A training record was created: trained women, and the worker's pre-job training rate."""
-    with transaction.atomic():
-        metrics_sync_worker(worker_id=record.worker_id)
-
-
-def metrics_record_certificate_issued(*, certificate) -> None:
-    with transaction.atomic():
-        metrics_sync_worker(worker_id=certificate.worker_id)
-
-
-def metrics_record_credentials_changed(*, worker_id: int) -> None:
-    """A worker's health checks (or back-dated training) changed: refresh her rates."""
+def metrics_record_worker_changed(*, worker_id: int) -> None:
+    """Bring one worker's distinct rows in line with her facts: her credentials or training
+    changed (trained, certified, and the training and health-check rates of her service)."""
     with transaction.atomic():
         metrics_sync_worker(worker_id=worker_id)

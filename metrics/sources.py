@@ -9,12 +9,12 @@ from collections.abc import Iterable, Iterator
 
 from django.db.models import Min
 
+from backend.localtime import local_day
 from marketplace.models import Certificate, HealthCheck, TrainingRecord
 from metrics.facts import (
     Fact,
     OrderFacts,
     ServedOrder,
-    local_day,
     worker_kind_facts,
 )
 from orders.models import Order, Review

@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from backend.localtime import local_zone
 from marketplace.models import (
     Category,
     Certificate,
@@ -25,8 +25,6 @@ from marketplace.models import (
 )
 from orders.models import Occurrence
 from orders.statuses import ACTIVE_ORDER_STATUSES, OccurrenceStatus
-
-LOCAL_TIME_ZONE = ZoneInfo("Asia/Shanghai")
 
 Slot = tuple[dt.datetime, dt.datetime]
 
@@ -56,12 +54,12 @@ class Eligibility:
 def service_dates(slots: Sequence[Slot]) -> tuple[dt.date, dt.date]:
     """First and last local (Asia/Shanghai) calendar day the slots touch (ends are exclusive)."""
     if not slots:
-        today = dt.datetime.now(tz=LOCAL_TIME_ZONE).date()
+        today = dt.datetime.now(tz=local_zone()).date()
         return today, today
     start = min(s for s, _ in slots)
     end = max(e for _, e in slots)
     last_instant = end - dt.timedelta(microseconds=1) if end > start else end
-    return start.astimezone(LOCAL_TIME_ZONE).date(), last_instant.astimezone(LOCAL_TIME_ZONE).date()
+    return start.astimezone(local_zone()).date(), last_instant.astimezone(local_zone()).date()
 
 
 # --- credentials -------------------------------------------------------------------------------
@@ -198,11 +196,11 @@ def is_available(availability: dict | None, slots: Sequence[Slot]) -> bool:
     if not availability:
         return True
     for starts_at, ends_at in slots:
-        start = starts_at.astimezone(LOCAL_TIME_ZONE)
-        end = ends_at.astimezone(LOCAL_TIME_ZONE)
+        start = starts_at.astimezone(local_zone())
+        end = ends_at.astimezone(local_zone())
         day = start.date()
         while True:
-            day_start = dt.datetime.combine(day, dt.time(), tzinfo=LOCAL_TIME_ZONE)
+            day_start = dt.datetime.combine(day, dt.time(), tzinfo=local_zone())
             next_day = day_start + dt.timedelta(days=1)
             piece_start = max(start, day_start)
             piece_end = min(end, next_day)

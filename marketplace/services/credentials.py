@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.exceptions import Conflict, NotFound, ValidationFailed
+from backend.fact_changes import worker_facts_changed
 from marketplace.models import (
     Agency,
     Category,
@@ -26,11 +27,6 @@ from marketplace.models import (
     TrainingRecord,
     User,
     WorkerProfile,
-)
-from metrics.services import (
-    metrics_record_certificate_issued,
-    metrics_record_credentials_changed,
-    metrics_record_training_completed,
 )
 
 CREDENTIAL_MODELS: dict[str, type[Model]] = {
@@ -131,7 +127,7 @@ def certificate_add(
             raise ValidationFailed(
                 _("该发证机构的此证书编号已被登记。"), field="number", code="unique"
             ) from error
-        metrics_record_certificate_issued(certificate=certificate)
+        worker_facts_changed(worker_id=certificate.worker_id)
     return certificate
 
 
@@ -167,7 +163,7 @@ def training_record_add(
             completed_on=completed_on,
             **_verification(verified_by, True, now),
         )
-        metrics_record_training_completed(record=record)
+        worker_facts_changed(worker_id=record.worker_id)
     return record
 
 
@@ -195,7 +191,7 @@ def health_check_add(
             **_verification(verified_by, True, now),
         )
         # A new check can make earlier service count as checked (the health-check rate).
-        metrics_record_credentials_changed(worker_id=worker.pk)
+        worker_facts_changed(worker_id=worker.pk)
     return check
 
 

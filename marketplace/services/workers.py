@@ -8,10 +8,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from backend.exceptions import ValidationFailed
+from backend.fact_changes import worker_facts_changed
 from marketplace import idcard
 from marketplace.geo import cell_for
 from marketplace.models import Category, Division, WorkerProfile
-from metrics.services import metrics_record_credentials_changed
 
 UNSET: Any = object()
 TIME_PATTERN = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
@@ -136,7 +136,7 @@ def worker_profile_update(
     if changed:
         worker.save(update_fields=changed)
     if "division" in changed:  # trained / certified women are counted in her division
-        metrics_record_credentials_changed(worker_id=worker.pk)
+        worker_facts_changed(worker_id=worker.pk)
     if categories is not UNSET:
         worker.categories.set(list(categories))
     return worker

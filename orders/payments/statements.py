@@ -12,12 +12,12 @@ import datetime as dt
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from backend.exceptions import ValidationFailed
+from backend.localtime import local_zone
+from backend.money import yuan_number
 from orders.models import LedgerEntry
 from orders.models.payments import LedgerAccount, LedgerKind
 
@@ -84,14 +84,14 @@ def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
         first = dt.datetime.strptime(month or "", "%Y-%m")
     except ValueError as error:
         raise ValidationFailed(_("月份格式应为YYYY-MM。"), field="month") from error
-    zone = ZoneInfo(settings.TIME_ZONE)
+    zone = local_zone()
     start = first.replace(tzinfo=zone)
     following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return start, following.replace(tzinfo=zone)
 
 
 def _statement(*, entries, month: str, payee: str, payee_account: str) -> Statement:
-    zone = ZoneInfo(settings.TIME_ZONE)
+    zone = local_zone()
     by_movement: dict[str, list[LedgerEntry]] = defaultdict(list)
     for entry in entries:
         by_movement[entry.movement].append(entry)
@@ -153,12 +153,6 @@ def statement_of_worker(*, worker, month: str) -> Statement:
     )
 
 
-def yuan(fen: int) -> str:
-    sign = "-" if fen < 0 else ""
-    fen = abs(fen)
-    return f"{sign}{fen // 100}.{fen % 100:02d}"
-
-
 def statement_csv(statement: Statement) -> str:
     """The statement as CSV text with a UTF-8 BOM (opens correctly in Excel), amounts in 元."""
     buffer = io.StringIO()
@@ -182,11 +176,11 @@ def statement_csv(statement: Statement) -> str:
                 row.date.isoformat(),
                 row.order_id,
                 str(labels.get(row.kind, row.kind)),
-                yuan(row.gross),
-                yuan(row.commission),
-                yuan(row.earnings),
-                yuan(row.collected),
-                yuan(row.payout),
+                yuan_number(row.gross),
+                yuan_number(row.commission),
+                yuan_number(row.earnings),
+                yuan_number(row.collected),
+                yuan_number(row.payout),
             ]
         )
     totals = statement.totals
@@ -195,11 +189,11 @@ def statement_csv(statement: Statement) -> str:
             _("合计"),
             "",
             "",
-            yuan(totals["gross"]),
-            yuan(totals["commission"]),
-            yuan(totals["earnings"]),
-            yuan(totals["collected"]),
-            yuan(totals["payout"]),
+            yuan_number(totals["gross"]),
+            yuan_number(totals["commission"]),
+            yuan_number(totals["earnings"]),
+            yuan_number(totals["collected"]),
+            yuan_number(totals["payout"]),
         ]
     )
     return "\ufeff" + buffer.getvalue()

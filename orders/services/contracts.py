@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import unicodedata
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -30,8 +29,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from backend.exceptions import Conflict, NotFound, PermissionDeniedError, ValidationFailed
+from backend.fact_changes import order_facts_changed
+from backend.localtime import local_zone
+from backend.money import yuan
 from marketplace.models import User
-from metrics.services import metrics_record_contract_signed
 from notifications.events import NOTIFICATION, send_event_on_commit
 from orders.models import Contract, ContractSignature, Occurrence, Order
 from orders.parties import order_party_user_ids, party_of
@@ -43,7 +44,6 @@ from orders.statuses import (
     RequestKind,
 )
 
-CONTRACT_TZ = ZoneInfo("Asia/Shanghai")
 WEEKDAY_LABELS = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
 AMENDABLE_FIELDS = ("price", "starts_at", "ends_at", "notes")
 AMENDABLE_ORDER_STATUSES = (OrderStatus.PENDING_CONTRACT, OrderStatus.CONFIRMED)
@@ -67,17 +67,12 @@ PARTY_LABELS = {
 # --- terms and text -------------------------------------------------------------------------
 
 
-def yuan(fen: int) -> str:
-    """¥ display of an integer amount of fen, e.g. 15050 → "¥150.50"."""
-    return f"¥{fen // 100:,}.{fen % 100:02d}"
-
-
 def local_display(moment: dt.datetime) -> str:
-    return moment.astimezone(CONTRACT_TZ).strftime("%Y年%m月%d日 %H:%M")
+    return moment.astimezone(local_zone()).strftime("%Y年%m月%d日 %H:%M")
 
 
 def local_iso(moment: dt.datetime) -> str:
-    return moment.astimezone(CONTRACT_TZ).isoformat(timespec="minutes")
+    return moment.astimezone(local_zone()).isoformat(timespec="minutes")
 
 
 def _household_party(user: User) -> dict:
@@ -420,7 +415,7 @@ def contract_sign(
                     reason=_("各方已签署合同"),
                     data={"contract_version": contract.version},
                 )
-            metrics_record_contract_signed(contract=contract)
+            order_facts_changed(order_id=contract.order_id)
             send_event_on_commit(
                 event_type=NOTIFICATION,
                 recipients=order_party_user_ids(order),

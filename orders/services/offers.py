@@ -24,8 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.exceptions import Conflict, NotFound, ValidationFailed
+from backend.fact_changes import order_facts_changed
 from marketplace.models import RosterEntry, User, WorkerProfile
-from metrics.services import metrics_record_request_matched
 from notifications.events import OFFER_CREATED, send_event_on_commit
 from orders.models import Occurrence, Offer, Order, OrderEvent, ServiceRequest
 from orders.services.requests import _withdraw_pending_offers
@@ -411,7 +411,7 @@ def offer_accept(*, offer_id: int, worker: WorkerProfile) -> Order:
             payload=order_event_payload(order, event),
         )
         _draft_contract(order)
-        metrics_record_request_matched(order=order)
+        order_facts_changed(order_id=order.pk)
     return order
 
 

@@ -29,8 +29,8 @@ from backend.exceptions import (
     PermissionDeniedError,
     ValidationFailed,
 )
+from backend.fact_changes import order_facts_changed
 from marketplace.models import User, WorkerProfile
-from metrics.services import metrics_record_order_status_changed
 from notifications.events import ORDER_UPDATED, send_event_on_commit
 from orders.models import Dispute, Occurrence, Order, OrderEvent
 from orders.parties import order_party_user_ids, party_of
@@ -109,7 +109,7 @@ def order_transition(
             reason=reason[:300],
             data=data or {},
         )
-        metrics_record_order_status_changed(order=order)
+        order_facts_changed(order_id=order.pk)
         send_event_on_commit(
             event_type=ORDER_UPDATED,
             recipients=order_party_user_ids(order),

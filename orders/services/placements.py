@@ -22,13 +22,13 @@ Rules (written into the contract, PRODUCT.md §3):
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.exceptions import Conflict, NotFound, PermissionDeniedError, ValidationFailed
+from backend.localtime import local_zone
 from marketplace.models import User, WorkerProfile
 from notifications.events import NOTIFICATION, send_event_on_commit
 from orders.models import Occurrence, Order, ServiceRequest
@@ -43,14 +43,14 @@ from orders.statuses import (
     can_transition,
 )
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
-
 
 def days_served(*, starts_at: dt.datetime, until: dt.datetime) -> int:
     """Calendar days (Asia/Shanghai) from the start day to `until`'s day, both included."""
     if until <= starts_at:
         return 0
-    return (until.astimezone(LOCAL_TZ).date() - starts_at.astimezone(LOCAL_TZ).date()).days + 1
+    return (
+        until.astimezone(local_zone()).date() - starts_at.astimezone(local_zone()).date()
+    ).days + 1
 
 
 def term_days(starts_at: dt.datetime, ends_at: dt.datetime) -> int:
@@ -75,8 +75,8 @@ def rest_of_term_start(*, order: Order, now: dt.datetime) -> dt.datetime:
     """When the replacement worker's part begins (see the module docstring)."""
     if order.starts_at > now:
         return order.starts_at
-    start_local = order.starts_at.astimezone(LOCAL_TZ)
-    next_day = now.astimezone(LOCAL_TZ).date() + dt.timedelta(days=1)
+    start_local = order.starts_at.astimezone(local_zone())
+    next_day = now.astimezone(local_zone()).date() + dt.timedelta(days=1)
     return dt.datetime.combine(next_day, start_local.timetz()).astimezone(dt.UTC)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.exceptions import Conflict, NotFound, PermissionDeniedError, ValidationFailed
+from backend.localtime import local_zone
 from marketplace.models import Category, Division, User
 from notifications.events import OFFER_WITHDRAWN, send_event_on_commit
 from orders.models import Occurrence, Offer, ServiceRequest
@@ -31,7 +31,6 @@ from orders.statuses import (
     RequestStatus,
 )
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 # A plausible point for a service address: mainland China's bounding box.
 LATITUDE_RANGE = (18.0, 54.0)
 LONGITUDE_RANGE = (73.0, 135.0)
@@ -76,8 +75,8 @@ def recurrence_slots(
     until: dt.date,
 ) -> list[tuple[dt.datetime, dt.datetime]]:
     """Every weekly visit, as aware UTC (start, end), at the first visit's local wall time."""
-    local_start = starts_at.astimezone(LOCAL_TZ)
-    local_end = ends_at.astimezone(LOCAL_TZ)
+    local_start = starts_at.astimezone(local_zone())
+    local_end = ends_at.astimezone(local_zone())
     day_span = (local_end.date() - local_start.date()).days
     wanted = set(weekdays)
     slots = []
@@ -85,11 +84,11 @@ def recurrence_slots(
     while day <= until:
         if day.weekday() in wanted:
             start = dt.datetime.combine(day, local_start.timetz().replace(tzinfo=None)).replace(
-                tzinfo=LOCAL_TZ
+                tzinfo=local_zone()
             )
             end = dt.datetime.combine(
                 day + dt.timedelta(days=day_span), local_end.timetz().replace(tzinfo=None)
-            ).replace(tzinfo=LOCAL_TZ)
+            ).replace(tzinfo=local_zone())
             slots.append((start.astimezone(dt.UTC), end.astimezone(dt.UTC)))
         day += dt.timedelta(days=1)
     return slots
@@ -133,7 +132,7 @@ def request_validate(*, data: RequestInput, now: dt.datetime | None = None) -> N
             raise ValidationFailed(
                 _("服务日须为0（周一）到6（周日）。"), field="recurrence_weekdays"
             )
-        if data.starts_at.astimezone(LOCAL_TZ).weekday() not in data.recurrence_weekdays:
+        if data.starts_at.astimezone(local_zone()).weekday() not in data.recurrence_weekdays:
             raise ValidationFailed(
                 _("每周服务日须包含首次服务的那一天。"), field="recurrence_weekdays"
             )
@@ -141,7 +140,7 @@ def request_validate(*, data: RequestInput, now: dt.datetime | None = None) -> N
             raise ValidationFailed(_("每次服务不能超过24小时。"), field="ends_at")
         if data.recurrence_until is None:
             raise ValidationFailed(_("请填写周期截止日期。"), field="recurrence_until")
-        start_day = data.starts_at.astimezone(LOCAL_TZ).date()
+        start_day = data.starts_at.astimezone(local_zone()).date()
         if data.recurrence_until < start_day:
             raise ValidationFailed(_("截止日期不能早于首次服务日。"), field="recurrence_until")
         if data.recurrence_until > start_day + dt.timedelta(days=MAX_RECURRENCE_DAYS):

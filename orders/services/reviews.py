@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.exceptions import Conflict, NotFound, PermissionDeniedError, ValidationFailed
+from backend.fact_changes import order_facts_changed
 from marketplace.models import User, WorkerProfile
-from metrics.services import metrics_record_review_published
 from notifications.events import NOTIFICATION, send_event_on_commit
 from orders.models import Order, Review
 from orders.parties import party_of
@@ -53,7 +53,7 @@ def _publish(*, review_ids: list[int], now: dt.datetime) -> list[Review]:
             continue  # another caller published it first and counted it
         review.published_at = now
         published.append(review)
-        metrics_record_review_published(review=review)
+        order_facts_changed(order_id=review.order_id)
         if review.author_party == Party.HOUSEHOLD:
             WorkerProfile.objects.filter(pk=review.order.worker_id).update(
                 rating_sum=F("rating_sum") + review.rating,

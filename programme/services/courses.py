@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.exceptions import Conflict, InvalidTransition, NotFound, ValidationFailed
+from backend.fact_changes import worker_facts_changed
 from marketplace.models import Category, Division, TrainingKind, TrainingRecord, User, WorkerProfile
-from metrics.services import metrics_record_training_completed
 from notifications.events import NOTIFICATION, send_event_on_commit
 from programme.models import (
     COURSE_TRANSITIONS,
@@ -370,7 +370,7 @@ def _write_training_record(enrolment: Enrolment) -> TrainingRecord:
     )
     enrolment.training_record = record
     enrolment.save(update_fields=["training_record"])
-    metrics_record_training_completed(record=record)
+    worker_facts_changed(worker_id=record.worker_id)
     return record
 
 

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.exceptions import Conflict, NotFound, ValidationFailed
+from backend.fact_changes import worker_facts_changed
 from marketplace.models import Category, Certificate, Division, User, WorkerProfile
-from metrics.services import metrics_record_certificate_issued
 from notifications.events import NOTIFICATION, send_event_on_commit
 from programme.models import (
     FEDERATION_PROVIDER,
@@ -185,7 +185,7 @@ def _certificate_issue(registration: ExamRegistration, actor: User, now) -> Cert
     registration.save(update_fields=["certificate"])
     # A certified trade becomes one she offers; she can take it off her profile.
     registration.worker.categories.add(exam.category_id)
-    metrics_record_certificate_issued(certificate=certificate)
+    worker_facts_changed(worker_id=certificate.worker_id)
     return certificate
 
 

@@ -6,12 +6,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from backend.localtime import local_day
 from marketplace.models import HealthCheck
-from metrics.facts import local_day
 from metrics.models import DailyCount
 from metrics.reconcile import metrics_rebuild, metrics_reconcile
 from metrics.selectors import MetricsFilter, metrics_breakdown, metrics_summary, month_end
-from metrics.services import metrics_record_credentials_changed, metrics_record_training_completed
+from metrics.services import metrics_record_worker_changed
 from orders.services.contracts import contract_amend
 from orders.services.orders import order_cancel, order_dispute_open, order_dispute_resolve
 from orders.services.reviews import review_create
@@ -223,7 +223,7 @@ def test_rates_of_the_workers_who_served(clock):
     assert summary(day, day)["health_check_rate"] == 1.0
     # Her only health check turns out not to have been on file: she served without one.
     HealthCheck.objects.filter(worker=unchecked).delete()
-    metrics_record_credentials_changed(worker_id=unchecked.pk)
+    metrics_record_worker_changed(worker_id=unchecked.pk)
     result = summary(day, day)
     assert result["served_workers"] == 2
     assert result["health_check_rate"] == 0.5
@@ -247,7 +247,7 @@ def test_trained_women_are_distinct_workers_by_completion_day():
         factories.TrainingRecordFactory(worker=other, completed_on=day - dt.timedelta(days=40)),
     ]
     for record in records:
-        metrics_record_training_completed(record=record)
+        metrics_record_worker_changed(worker_id=record.worker_id)
     assert summary(day, day + dt.timedelta(days=1))["trained_women"] == 1
     assert summary(day - dt.timedelta(days=40), day)["trained_women"] == 2
     assert summary(day - dt.timedelta(days=40), day)["funnel"]["trained"] == 2

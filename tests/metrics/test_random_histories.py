@@ -9,7 +9,7 @@ from backend.exceptions import DomainError
 from marketplace.models import Category, Division
 from metrics.reconcile import metrics_rebuild, metrics_reconcile
 from metrics.selectors import MetricsFilter, metrics_summary, month_end
-from metrics.services import metrics_record_training_completed
+from metrics.services import metrics_record_worker_changed
 from orders.models import Order
 from orders.services.contracts import contract_amend
 from orders.services.orders import (
@@ -99,7 +99,7 @@ def test_random_history_reconciles(monkeypatch, settings, seed):
                 category=Category.objects.get(code=rng.choice(TRADES)),
                 completed_on=day,
             )
-            metrics_record_training_completed(record=record)
+            metrics_record_worker_changed(worker_id=record.worker_id)
     clock.set(at(first_day + dt.timedelta(days=30), 12))
     review_windows_close()
 

@@ -6,7 +6,8 @@ from collections import Counter
 
 import pytest
 
-from metrics.facts import OrderFacts, local_day, worker_kind_facts
+from backend.localtime import local_day
+from metrics.facts import OrderFacts, worker_kind_facts
 from metrics.models import DistinctKind
 from metrics.reconcile import rollups_from_facts, rollups_replace
 from metrics.selectors import MetricsFilter, metrics_breakdown, metrics_summary, months_between

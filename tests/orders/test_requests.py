@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 
 from backend.exceptions import ValidationFailed
 from notifications.models import Notification
@@ -157,9 +158,7 @@ def test_recurrence_keeps_wall_clock_time_across_a_dst_change():
     from orders.services import requests as request_services
 
     berlin = ZoneInfo("Europe/Berlin")
-    original = request_services.LOCAL_TZ
-    request_services.LOCAL_TZ = berlin
-    try:
+    with override_settings(TIME_ZONE="Europe/Berlin"):
         start = dt.datetime(2030, 3, 26, 9, 0, tzinfo=berlin)  # Tuesday, winter time
         slots = request_services.recurrence_slots(
             starts_at=start,
@@ -167,8 +166,6 @@ def test_recurrence_keeps_wall_clock_time_across_a_dst_change():
             weekdays=[1],
             until=dt.date(2030, 4, 2),  # Tuesday after the change on Sunday 31 March
         )
-    finally:
-        request_services.LOCAL_TZ = original
     assert [s.astimezone(berlin).hour for s, _ in slots] == [9, 9]
     assert slots[1][0] - slots[0][0] == dt.timedelta(days=7, hours=-1)
 

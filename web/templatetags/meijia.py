@@ -1,15 +1,15 @@
 """Template filters for the web app: money from fen, Shanghai wall-clock times, status labels."""
 
 import datetime as dt
-from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from backend import money
+from backend.localtime import local_zone
+
 register = template.Library()
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 WEEKDAY_NAMES = [_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日")]
 
 
@@ -18,8 +18,7 @@ def yuan(fen) -> str:
     """An integer number of fen as ¥ with two decimals: 15000 → ¥150.00."""
     if fen is None or fen == "":
         return "—"
-    amount = (Decimal(int(fen)) / 100).quantize(Decimal("0.01"))
-    return f"¥{amount:,.2f}"
+    return money.yuan(int(fen))
 
 
 @register.filter
@@ -28,7 +27,7 @@ def when(moment) -> str:
     if not moment:
         return "—"
     if isinstance(moment, dt.datetime):
-        local = moment.astimezone(LOCAL_TZ)
+        local = moment.astimezone(local_zone())
         return f"{local:%Y-%m-%d} {WEEKDAY_NAMES[local.weekday()]} {local:%H:%M}"
     return f"{moment:%Y-%m-%d} {WEEKDAY_NAMES[moment.weekday()]}"
 
@@ -38,7 +37,7 @@ def clock(moment) -> str:
     """Only the Shanghai wall-clock time of a datetime: 09:00."""
     if not moment:
         return "—"
-    return f"{moment.astimezone(LOCAL_TZ):%H:%M}"
+    return f"{moment.astimezone(local_zone()):%H:%M}"
 
 
 @register.filter
