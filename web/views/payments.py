@@ -27,7 +27,7 @@ from orders.statuses import OrderStatus, Party
 from web.forms import apply_errors, yuan_to_fen
 from web.forms_agency import OfflinePaymentForm
 from web.selectors_agency import order_payment
-from web.views.agency import csv_response, statement_month
+from web.views.agency.statements import csv_response, statement_month
 from web.views.common import refused, role_required
 
 
