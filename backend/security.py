@@ -1,13 +1,11 @@
 """Hardening helpers shared by settings: the client address behind the proxy, API throttles
-that read their rates when asked, and the lock-out answer (django-axes) for API and web."""
+that read their rates when asked, and the lock-out answer (django-axes) for the API."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
-from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import AuthenticationFailed, ErrorDetail, Throttled
 from rest_framework.settings import api_settings
@@ -44,31 +42,27 @@ class AnonThrottle(_RatesFromSettings, AnonRateThrottle):
     """Per address, for callers without credentials."""
 
 
-def _lockout_detail() -> str:
+def lockout_detail() -> str:
+    """The reason shown to a locked-out caller, with the minutes left to wait."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return _("登录失败次数过多，请 %(minutes)s 分钟后再试。") % {"minutes": minutes}
 
 
-def lockout_response(request, original_response=None, credentials=None) -> HttpResponse:
-    """django-axes' answer once a username or an address is locked: the API's JSON error
-    format under /api/, the sign-in page with the reason on the web."""
-    detail = _lockout_detail()
-    status = settings.AXES_HTTP_RESPONSE_CODE
-    path = getattr(request, "path", "") or ""
-    if path.startswith("/api/"):
-        response = JsonResponse({"code": "locked_out", "detail": detail}, status=status)
-    else:
-        from web.views.accounts import SignInForm
-
-        # An unbound form carrying the reason as its non-field error (binding it would run
-        # authentication again).
-        form = SignInForm(request)
-        form.cleaned_data = {}
-        form._errors = ErrorDict()
-        form.add_error(None, detail)
-        response = render(request, "web/accounts/login.html", {"form": form}, status=status)
+def lockout_retry_after(response: HttpResponse) -> HttpResponse:
+    """Tell a locked-out caller when to try again (the whole cool-off time)."""
     response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
     return response
+
+
+def api_lockout_response(request, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes' answer under /api/ once a username or an address is locked: the API's
+    JSON error format. The web's lock-out answer (`web.views.accounts.lockout_response`)
+    sends API paths here."""
+    response = JsonResponse(
+        {"code": "locked_out", "detail": lockout_detail()},
+        status=settings.AXES_HTTP_RESPONSE_CODE,
+    )
+    return lockout_retry_after(response)
 
 
 class LockedOut(Throttled):
@@ -76,7 +70,7 @@ class LockedOut(Throttled):
 
     def __init__(self, wait: float):
         super().__init__(wait=wait, code="locked_out")
-        self.detail = ErrorDetail(_lockout_detail(), code="locked_out")
+        self.detail = ErrorDetail(lockout_detail(), code="locked_out")
 
 
 class TokenObtainPairSerializer(jwt_serializers.TokenObtainPairSerializer):

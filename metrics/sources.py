@@ -84,6 +84,29 @@ def worker_facts(*, worker_ids: Iterable[int] | None = None) -> dict[int, dict[s
         checks = checks.filter(worker_id__in=worker_ids)
         certificates = certificates.filter(worker_id__in=worker_ids)
 
+    signed, served = _signed_and_served(orders)
+    trained, pre_job = _trained(trainings)
+    health = _health_checks(checks)
+    certified = _certified(certificates)
+
+    everyone = set(signed) | set(served) | set(trained) | set(certified)
+    if worker_ids is not None:
+        everyone |= set(worker_ids)
+    return {
+        worker_id: worker_kind_facts(
+            signed=signed.get(worker_id, ()),
+            served=served.get(worker_id, ()),
+            pre_job_days=pre_job.get(worker_id, ()),
+            health_checks=health.get(worker_id, ()),
+            trainings=trained.get(worker_id, ()),
+            certificates=certified.get(worker_id, ()),
+        )
+        for worker_id in everyone
+    }
+
+
+def _signed_and_served(orders) -> tuple[dict[int, list[Fact]], dict[int, list[ServedOrder]]]:
+    """Per worker: the day each order's first contract was signed, and her completed orders."""
     signed: dict[int, list[Fact]] = defaultdict(list)
     served: dict[int, list[ServedOrder]] = defaultdict(list)
     rows = (
@@ -114,7 +137,11 @@ def worker_facts(*, worker_ids: Iterable[int] | None = None) -> dict[int, dict[s
             served[worker_id].append(
                 ServedOrder(division, category, local_day(completed_at), local_day(starts_at))
             )
+    return signed, served
 
+
+def _trained(trainings) -> tuple[dict[int, list[Fact]], dict[int, list]]:
+    """Per worker: her training records, and the days of her pre-job trainings."""
     pre_job: dict[int, list] = defaultdict(list)
     trained: dict[int, list[Fact]] = defaultdict(list)
     for worker_id, kind, division, category, completed_on in (
@@ -127,13 +154,21 @@ def worker_facts(*, worker_ids: Iterable[int] | None = None) -> dict[int, dict[s
         trained[worker_id].append((division or 0, category or 0, completed_on))
         if kind == "pre_job":
             pre_job[worker_id].append(completed_on)
+    return trained, pre_job
 
+
+def _health_checks(checks) -> dict[int, list]:
+    """Per worker: (done on, valid until) of each health check."""
     health: dict[int, list] = defaultdict(list)
     for worker_id, done_on, valid_until in checks.values_list(
         "worker_id", "done_on", "valid_until"
     ).order_by():
         health[worker_id].append((done_on, valid_until))
+    return health
 
+
+def _certified(certificates) -> dict[int, list[Fact]]:
+    """Per worker: her certificates as facts in her division."""
     certified: dict[int, list[Fact]] = defaultdict(list)
     for worker_id, division, category, issued_on in (
         certificates.values_list("worker_id", "worker__division_id", "category_id", "issued_on")
@@ -141,18 +176,4 @@ def worker_facts(*, worker_ids: Iterable[int] | None = None) -> dict[int, dict[s
         .iterator(chunk_size=5000)
     ):
         certified[worker_id].append((division or 0, category or 0, issued_on))
-
-    everyone = set(signed) | set(served) | set(trained) | set(certified)
-    if worker_ids is not None:
-        everyone |= set(worker_ids)
-    return {
-        worker_id: worker_kind_facts(
-            signed=signed.get(worker_id, ()),
-            served=served.get(worker_id, ()),
-            pre_job_days=pre_job.get(worker_id, ()),
-            health_checks=health.get(worker_id, ()),
-            trainings=trained.get(worker_id, ()),
-            certificates=certified.get(worker_id, ()),
-        )
-        for worker_id in everyone
-    }
+    return certified

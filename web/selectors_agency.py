@@ -11,8 +11,9 @@ from marketplace.selectors.agencies import credential_status, roster_of_agency
 from orders.apis.payments import VISIBLE_ACCOUNTS
 from orders.models import Order, Payment, PaymentOperation
 from orders.models.payments import OperationKind, OperationStatus
-from orders.payments import services as payment_services
 from orders.payments import stripe_api
+from orders.payments.amounts import amount_due, order_received_total
+from orders.payments.authorisation import payment_provider
 
 WORKER_SEARCH_LIMIT = 20
 
@@ -76,8 +77,8 @@ def order_payment(*, order: Order, party: str | None) -> OrderPayment:
     lines = order.ledger.order_by("created_at", "id")
     if party in VISIBLE_ACCOUNTS:
         lines = lines.filter(account__in=VISIBLE_ACCOUNTS[party])
-    received = payment_services.order_received_total(order.pk)
-    due = payment_services.amount_due(order)
+    received = order_received_total(order.pk)
+    due = amount_due(order)
     records = []
     if payment is not None:
         records = list(
@@ -88,7 +89,7 @@ def order_payment(*, order: Order, party: str | None) -> OrderPayment:
             .order_by("completed_at", "pk")
         )
     return OrderPayment(
-        provider=payment.provider if payment else payment_services.payment_provider(),
+        provider=payment.provider if payment else payment_provider(),
         is_online_available=stripe_api.is_enabled(),
         status=payment.status if payment else "unpaid",
         price=order.price,

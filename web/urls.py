@@ -7,7 +7,6 @@ from django.urls import path
 
 from web.views import (
     accounts,
-    agency,
     federation,
     household,
     orders,
@@ -16,6 +15,7 @@ from web.views import (
     safety,
     worker,
 )
+from web.views.agency import urls as agency_urls
 
 app_name = "web"
 
@@ -56,7 +56,7 @@ urlpatterns = [
     path("orders/<int:order_id>/chat/", login_required(orders.chat), name="chat"),
 ]
 # agency console, payments, federation dashboard
-urlpatterns += agency.routes() + payments.ROUTES + federation.ROUTES
+urlpatterns += agency_urls.routes() + payments.ROUTES + federation.ROUTES
 
 # trust and safety (issue 8): web.views.safety
 urlpatterns += [

@@ -148,7 +148,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "backend.security.client_ip"
-AXES_LOCKOUT_CALLABLE = "backend.security.lockout_response"
+AXES_LOCKOUT_CALLABLE = "web.views.accounts.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 # Attempts are rows in the database: shared by every process, kept across restarts.

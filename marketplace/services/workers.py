@@ -1,7 +1,7 @@
 """A worker's own profile: location, radius, trades, availability, rate, ID number."""
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
@@ -81,12 +81,7 @@ def worker_profile_update(
     """
     worker = WorkerProfile.objects.select_for_update().get(pk=worker.pk)
     changed: list[str] = []
-
-    def put(field: str, value: Any) -> None:
-        if value is not UNSET and getattr(worker, field) != value:
-            setattr(worker, field, value)
-            changed.append(field)
-
+    put = _field_setter(worker, changed)
     put("real_name", real_name)
     put("phone", phone)
     put("bio", bio)
@@ -96,7 +91,32 @@ def worker_profile_update(
     put("is_accepting_offers", is_accepting_offers)
     if availability is not UNSET:
         put("availability", availability_normalize(availability))
+    _base_point_put(worker, put, base_latitude=base_latitude, base_longitude=base_longitude)
+    if id_card_number is not UNSET:
+        changed += _id_card_put(worker, id_card_number)
 
+    if changed:
+        worker.save(update_fields=changed)
+    if "division" in changed:  # trained / certified women are counted in her division
+        worker_facts_changed(worker_id=worker.pk)
+    if categories is not UNSET:
+        worker.categories.set(list(categories))
+    return worker
+
+
+def _field_setter(worker: WorkerProfile, changed: list[str]) -> Callable[[str, Any], None]:
+    """A setter that changes a field when given a value that differs, and notes its name."""
+
+    def put(field: str, value: Any) -> None:
+        if value is not UNSET and getattr(worker, field) != value:
+            setattr(worker, field, value)
+            changed.append(field)
+
+    return put
+
+
+def _base_point_put(worker: WorkerProfile, put, *, base_latitude, base_longitude) -> None:
+    """Set the base point (both coordinates or neither) and its geo cell."""
     latitude = worker.base_latitude if base_latitude is UNSET else base_latitude
     longitude = worker.base_longitude if base_longitude is UNSET else base_longitude
     if (latitude is None) != (longitude is None):
@@ -106,37 +126,33 @@ def worker_profile_update(
     put("base_longitude", longitude)
     put("geo_cell", cell_for(latitude, longitude))
 
-    if id_card_number is not UNSET:
-        number = idcard.normalize(id_card_number)
-        if number and not idcard.is_valid(number):
-            raise ValidationFailed(_("身份证号码无效。"), field="id_card_number")
-        if number != worker.id_card_number:
-            taken = (
-                WorkerProfile.objects.filter(id_card_digest=idcard.digest(number))
-                .exclude(pk=worker.pk)
-                .exists()
-            )
-            if number and taken:
-                raise ValidationFailed(
-                    _("该身份证号已注册。"), field="id_card_number", code="unique"
-                )
-            worker.set_id_card_number(number)
-            worker.is_verified = False
-            worker.verified_at = None
-            worker.verified_by = None
-            changed += [
-                "id_card_ciphertext",
-                "id_card_digest",
-                "id_card_last4",
-                "is_verified",
-                "verified_at",
-                "verified_by",
-            ]
 
-    if changed:
-        worker.save(update_fields=changed)
-    if "division" in changed:  # trained / certified women are counted in her division
-        worker_facts_changed(worker_id=worker.pk)
-    if categories is not UNSET:
-        worker.categories.set(list(categories))
-    return worker
+def _id_card_put(worker: WorkerProfile, id_card_number: str) -> list[str]:
+    """Store a new ID number, which clears the verification; returns the fields changed.
+
+    Raises ValidationFailed when the number is invalid or another worker has it.
+    """
+    number = idcard.normalize(id_card_number)
+    if number and not idcard.is_valid(number):
+        raise ValidationFailed(_("身份证号码无效。"), field="id_card_number")
+    if number == worker.id_card_number:
+        return []
+    taken = (
+        WorkerProfile.objects.filter(id_card_digest=idcard.digest(number))
+        .exclude(pk=worker.pk)
+        .exists()
+    )
+    if number and taken:
+        raise ValidationFailed(_("该身份证号已注册。"), field="id_card_number", code="unique")
+    worker.set_id_card_number(number)
+    worker.is_verified = False
+    worker.verified_at = None
+    worker.verified_by = None
+    return [
+        "id_card_ciphertext",
+        "id_card_digest",
+        "id_card_last4",
+        "is_verified",
+        "verified_at",
+        "verified_by",
+    ]

@@ -19,7 +19,10 @@ from marketplace.permissions import IsAgencyStaff, IsHousehold, IsWorker
 from orders.models import Order, Payment
 from orders.models.payments import LedgerAccount, OfflineMethod
 from orders.parties import party_of
-from orders.payments import services, statements, stripe_api
+from orders.payments import statements, stripe_api
+from orders.payments.amounts import amount_due, order_received_total
+from orders.payments.authorisation import payment_authorize, payment_provider
+from orders.payments.offline import payment_record_offline
 from orders.payments.webhooks import webhook_receive
 from orders.statuses import Party
 
@@ -42,11 +45,11 @@ def _order_payment_data(order: Order, party: str | None) -> dict:
     lines = order.ledger.order_by("created_at", "id")
     if party in VISIBLE_ACCOUNTS:
         lines = lines.filter(account__in=VISIBLE_ACCOUNTS[party])
-    received = services.order_received_total(order.pk)
-    due = services.amount_due(order)
+    received = order_received_total(order.pk)
+    due = amount_due(order)
     return {
         "order": order.pk,
-        "provider": payment.provider if payment else services.payment_provider(),
+        "provider": payment.provider if payment else payment_provider(),
         "online_available": stripe_api.is_enabled(),
         "status": payment.status if payment else "unpaid",
         "mode": payment.mode if payment else "",
@@ -94,7 +97,7 @@ class OfflinePaymentApi(APIView):
     def post(self, request, order_id: int):
         serializer = OfflinePaymentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        operation = services.payment_record_offline(
+        operation = payment_record_offline(
             order_id=order_id,
             actor=request.user,
             idempotency_key=idempotency_key_from(request),
@@ -116,7 +119,7 @@ class AuthorizePaymentApi(APIView):
 
     @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
     def post(self, request, order_id: int):
-        authorization = services.payment_authorize(order_id=order_id, actor=request.user)
+        authorization = payment_authorize(order_id=order_id, actor=request.user)
         return Response(
             {
                 "order": order_id,

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from backend.exceptions import ValidationFailed
 from orders.models import WebhookEvent
 from orders.models.payments import PaymentProvider
-from orders.payments import services, stripe_api
+from orders.payments import stripe_api
+from orders.payments.sync import payment_sync_intent, payment_sync_setup_intent
 
 logger = logging.getLogger(__name__)
 
@@ -61,12 +62,12 @@ def webhook_receive(*, payload: bytes, signature: str) -> tuple[WebhookEvent, bo
 def _dispatch(event_type: str, obj: dict) -> None:
     kind = event_type.split(".", 1)[0]
     if kind == "payment_intent":
-        services.payment_sync_intent(intent_id=obj["id"])
+        payment_sync_intent(intent_id=obj["id"])
     elif kind == "setup_intent":
-        services.payment_sync_setup_intent(intent_id=obj["id"])
+        payment_sync_setup_intent(intent_id=obj["id"])
     elif kind in ("charge", "refund"):
         intent_id = stripe_api.object_id(obj.get("payment_intent"))
         if intent_id:
-            services.payment_sync_intent(intent_id=intent_id)
+            payment_sync_intent(intent_id=intent_id)
     else:
         logger.info("stripe event %s ignored", event_type)

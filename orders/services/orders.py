@@ -34,7 +34,7 @@ from marketplace.models import User, WorkerProfile
 from notifications.events import ORDER_UPDATED, send_event_on_commit
 from orders.models import Dispute, Occurrence, Order, OrderEvent
 from orders.parties import order_party_user_ids, party_of
-from orders.payments.services import payment_settle_on_commit
+from orders.payments.settlement import payment_settle_on_commit
 from orders.services import safety
 from orders.statuses import (
     ORDER_TRANSITIONS,

@@ -14,7 +14,8 @@ import logging
 from django.utils import timezone
 
 from orders.models import Offer
-from orders.payments.services import payment_operations_retry_due, payouts_send_due
+from orders.payments.payouts import payouts_send_due
+from orders.payments.retry import payment_operations_retry_due
 from orders.services.offers import offer_expire
 from orders.services.orders import orders_auto_confirm_due
 from orders.services.requests import requests_expire_due

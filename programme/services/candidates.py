@@ -157,9 +157,45 @@ def _category_lookup() -> dict[str, Category]:
 
 
 def _parse_rows(text: str) -> tuple[list[tuple[int, CandidateInput]], list[dict]]:
-    reader = csv.reader(io.StringIO(text))
-    rows = list(reader)
+    rows = list(csv.reader(io.StringIO(text)))
+    header = _header_checked(rows)
+    divisions = _division_lookup()
+    categories = _category_lookup()
+    parsed: list[tuple[int, CandidateInput]] = []
     errors: list[dict] = []
+    seen_phones: dict[str, int] = {}
+    for row_number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        values = {
+            field: row[index].strip()
+            for index, field in enumerate(header)
+            if field and index < len(row)
+        }
+        candidate = _row_candidate(
+            values,
+            row_number=row_number,
+            divisions=divisions,
+            categories=categories,
+            seen_phones=seen_phones,
+            errors=errors,
+        )
+        if candidate is not None:
+            parsed.append((row_number, candidate))
+    taken = set(
+        Candidate.objects.filter(phone__in=list(seen_phones)).values_list("phone", flat=True)
+    )
+    for row_number, data in parsed:
+        if data.phone in taken:
+            errors.append(
+                {"row": row_number, "field": "phone", "detail": _("该手机号已在名单中。")}
+            )
+    return parsed, sorted(errors, key=lambda e: e["row"])
+
+
+def _header_checked(rows: list[list[str]]) -> list[str | None]:
+    """The field of each column. Raises ValidationFailed (empty file, a required column
+    missing, too many rows)."""
     if not rows:
         raise ValidationFailed(_("文件为空。"), field="file", code="empty_file")
     header = [HEADERS.get(cell.strip().lower(), HEADERS.get(cell.strip())) for cell in rows[0]]
@@ -174,70 +210,58 @@ def _parse_rows(text: str) -> tuple[list[tuple[int, CandidateInput]], list[dict]
         raise ValidationFailed(
             _("一次最多导入 %(max)d 行。") % {"max": MAX_IMPORT_ROWS}, field="file"
         )
-    divisions = _division_lookup()
-    categories = _category_lookup()
-    parsed: list[tuple[int, CandidateInput]] = []
-    seen_phones: dict[str, int] = {}
-    for row_number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
+    return header
+
+
+def _row_candidate(
+    values: dict[str, str],
+    *,
+    row_number: int,
+    divisions: dict,
+    categories: dict,
+    seen_phones: dict[str, int],
+    errors: list[dict],
+) -> CandidateInput | None:
+    """One row's candidate, or None when it cannot be one; each problem goes to `errors`."""
+
+    def error(field: str, detail: str) -> None:
+        errors.append({"row": row_number, "field": field, "detail": detail})
+
+    for field in REQUIRED:
+        if not values.get(field):
+            error(field, _("不能为空。"))
+    phone = values.get("phone", "")
+    if phone and not PHONE.match(phone):
+        error("phone", _("手机号格式不正确。"))
+    elif phone in seen_phones:
+        error("phone", _("与第 %(row)d 行手机号重复。") % {"row": seen_phones[phone]})
+    elif phone:
+        seen_phones[phone] = row_number
+    division = divisions.get(values.get("division", "").lower())
+    if values.get("division") and division is None:
+        error("division", _("未知的镇街：%(name)s。") % {"name": values["division"]})
+    wanted = []
+    for token in TRADE_SEPARATORS.split(values.get("wanted_categories", "")):
+        if not token:
             continue
-        values = {
-            field: row[index].strip()
-            for index, field in enumerate(header)
-            if field and index < len(row)
-        }
-
-        def error(field: str, detail: str, row_number: int = row_number) -> None:
-            errors.append({"row": row_number, "field": field, "detail": detail})
-
-        for field in REQUIRED:
-            if not values.get(field):
-                error(field, _("不能为空。"))
-        phone = values.get("phone", "")
-        if phone and not PHONE.match(phone):
-            error("phone", _("手机号格式不正确。"))
-        elif phone in seen_phones:
-            error("phone", _("与第 %(row)d 行手机号重复。") % {"row": seen_phones[phone]})
-        elif phone:
-            seen_phones[phone] = row_number
-        division = divisions.get(values.get("division", "").lower())
-        if values.get("division") and division is None:
-            error("division", _("未知的镇街：%(name)s。") % {"name": values["division"]})
-        wanted = []
-        for token in TRADE_SEPARATORS.split(values.get("wanted_categories", "")):
-            if not token:
-                continue
-            category = categories.get(token.lower())
-            if category is None:
-                error("wanted_categories", _("未知的工种：%(name)s。") % {"name": token})
-            else:
-                wanted.append(category)
-        if len(values.get("name", "")) > 50 or len(values.get("village", "")) > 50:
-            error("name", _("姓名或村名过长。"))
-        if division is not None and all(values.get(f) for f in REQUIRED):
-            parsed.append(
-                (
-                    row_number,
-                    CandidateInput(
-                        name=values["name"],
-                        phone=phone,
-                        division=division,
-                        village=values["village"],
-                        grid_officer=values.get("grid_officer", "")[:50],
-                        wanted_categories=tuple(dict.fromkeys(wanted)),
-                        notes=values.get("notes", ""),
-                    ),
-                )
-            )
-    taken = set(
-        Candidate.objects.filter(phone__in=list(seen_phones)).values_list("phone", flat=True)
+        category = categories.get(token.lower())
+        if category is None:
+            error("wanted_categories", _("未知的工种：%(name)s。") % {"name": token})
+        else:
+            wanted.append(category)
+    if len(values.get("name", "")) > 50 or len(values.get("village", "")) > 50:
+        error("name", _("姓名或村名过长。"))
+    if division is None or not all(values.get(f) for f in REQUIRED):
+        return None
+    return CandidateInput(
+        name=values["name"],
+        phone=phone,
+        division=division,
+        village=values["village"],
+        grid_officer=values.get("grid_officer", "")[:50],
+        wanted_categories=tuple(dict.fromkeys(wanted)),
+        notes=values.get("notes", ""),
     )
-    for row_number, data in parsed:
-        if data.phone in taken:
-            errors.append(
-                {"row": row_number, "field": "phone", "detail": _("该手机号已在名单中。")}
-            )
-    return parsed, sorted(errors, key=lambda e: e["row"])
 
 
 def candidates_import_csv(*, actor: User, content: bytes) -> list[Candidate]:

@@ -18,7 +18,9 @@ from orders.models.payments import (
     PaymentProvider,
     PaymentStatus,
 )
-from orders.payments import ledger, services
+from orders.payments import ledger
+from orders.payments.payouts import payout_account_set, payouts_send_due
+from orders.payments.retry import payment_operations_retry_due
 from orders.services.periodic import run_due_work
 from orders.statuses import OrderStatus
 from tests import factories
@@ -132,14 +134,14 @@ def captured_order(*, agency=None, days_ago=15) -> Order:
 def test_payouts_are_transfers_with_stable_keys_retried_by_the_periodic_run(recording_stripe):
     agency = factories.AgencyFactory()
     order = captured_order(agency=agency)
-    services.payout_account_set(worker=order.worker, stripe_account_id="acct_worker1")
-    services.payout_account_set(agency=agency, stripe_account_id="acct_agency1")
+    payout_account_set(worker=order.worker, stripe_account_id="acct_worker1")
+    payout_account_set(agency=agency, stripe_account_id="acct_agency1")
     handler = FlakyThenOk({"id": "tr_", "object": "transfer"}, failures=2)
     recording_stripe.expect_request("/v1/transfers", method="POST").respond_with_handler(handler)
     shares = ledger.split(order.price, has_agency=True)
 
     # First pass: both transfers fail (500) and stay pending.
-    assert services.payouts_send_due() == 2
+    assert payouts_send_due() == 2
     assert (
         PaymentOperation.objects.filter(
             kind=OperationKind.TRANSFER, status=OperationStatus.PENDING
@@ -147,7 +149,7 @@ def test_payouts_are_transfers_with_stable_keys_retried_by_the_periodic_run(reco
         == 2
     )
     # Too soon for a retry: nothing is sent.
-    assert services.payment_operations_retry_due() == 0
+    assert payment_operations_retry_due() == 0
     # The periodic run later sends them again, with the same keys.
     counts = run_due_work(now=timezone.now() + dt.timedelta(minutes=5))
     assert counts["payment_operations_sent"] == 2
@@ -165,16 +167,16 @@ def test_payouts_are_transfers_with_stable_keys_retried_by_the_periodic_run(reco
     assert balances[LedgerAccount.AGENCY_PAYABLE] == 0
     assert balances[LedgerAccount.STRIPE_BALANCE] == shares.platform
     # Paid out once: another pass sends nothing.
-    assert services.payouts_send_due() == 0
+    assert payouts_send_due() == 0
     assert len(handler.keys) == 4
     assert_ledger_balances()
 
 
 def test_no_payout_inside_the_dispute_window_or_without_an_account(recording_stripe):
     recent = captured_order(days_ago=2)
-    services.payout_account_set(worker=recent.worker, stripe_account_id="acct_recent")
+    payout_account_set(worker=recent.worker, stripe_account_id="acct_recent")
     captured_order(days_ago=20)  # her worker has no connected account
 
-    assert services.payouts_send_due() == 0
+    assert payouts_send_due() == 0
     assert not PaymentOperation.objects.filter(kind=OperationKind.TRANSFER).exists()
     assert len(recording_stripe.log) == 0

@@ -12,7 +12,11 @@ from django.utils import timezone
 from backend.exceptions import DomainError
 from orders.models import LedgerEntry, Order, Payment
 from orders.models.payments import LedgerAccount, PaymentProvider
-from orders.payments import ledger, services
+from orders.payments import ledger
+from orders.payments.amounts import amount_due, order_received_total
+from orders.payments.offline import payment_record_offline
+from orders.payments.payouts import payout_account_set, payouts_send_due
+from orders.payments.retry import payment_operations_retry_due
 from orders.services.orders import (
     order_cancel,
     order_confirm,
@@ -41,7 +45,7 @@ def check_invariants(order: Order) -> None:
     held = balances.get(LedgerAccount.CARD_HOLD, 0)
     at_stripe = balances.get(LedgerAccount.STRIPE_BALANCE, 0)
     assert held >= 0 and at_stripe >= 0
-    assert services.order_received_total(order.pk) <= order.price
+    assert order_received_total(order.pk) <= order.price
     if payment is not None:
         assert held == payment.amount_authorized
         payouts = -(
@@ -57,7 +61,7 @@ def check_settled(order: Order) -> None:
     """Once nothing is pending, card money kept never exceeds what the order says is due."""
     order.refresh_from_db()
     payment = Payment.objects.filter(order=order, provider=PaymentProvider.STRIPE).first()
-    due = services.amount_due(order)
+    due = amount_due(order)
     if payment is None or due is None or payment.operations.filter(status="pending").exists():
         return
     assert payment.amount_captured - payment.amount_refunded <= due
@@ -87,7 +91,7 @@ def step(rng, base, order, agency_staff, operator):
                 )
                 post_event(client_for(order.household), body, header)
         elif action == "offline" and agency_staff is not None:
-            services.payment_record_offline(
+            payment_record_offline(
                 order_id=order.pk,
                 actor=agency_staff,
                 method="cash",
@@ -111,7 +115,7 @@ def step(rng, base, order, agency_staff, operator):
                 refund_amount=rng.randint(1, order.price),
             )
         elif action == "payout":
-            services.payouts_send_due(now=timezone.now() + dt.timedelta(days=30))
+            payouts_send_due(now=timezone.now() + dt.timedelta(days=30))
     except DomainError:
         pass  # a step not allowed now changes nothing; the invariants still hold
     return action
@@ -126,13 +130,13 @@ def test_ledger_balances_over_random_histories(stripe_on, seed):
     hours = rng.choice([5, 48, 72])
     order = order_in(OrderStatus.CONFIRMED, starts_at=factories.future(hours), agency=agency)
     if rng.random() < 0.5:
-        services.payout_account_set(worker=order.worker, stripe_account_id=f"acct_w{seed}")
+        payout_account_set(worker=order.worker, stripe_account_id=f"acct_w{seed}")
     actions = []
     for _ in range(10):
         actions.append(step(rng, stripe_on, order, staff, operator))
         check_invariants(order)
     # Whatever happened, a periodic pass leaves the money where the order says.
-    services.payment_operations_retry_due(now=timezone.now() + dt.timedelta(minutes=5))
+    payment_operations_retry_due(now=timezone.now() + dt.timedelta(minutes=5))
     check_invariants(order)
     check_settled(order)
     assert actions  # the history ran

@@ -9,7 +9,9 @@ from rest_framework.test import APIClient
 
 from orders.models import LedgerEntry, PaymentOperation
 from orders.models.payments import LedgerAccount
-from orders.payments import ledger, services
+from orders.payments import ledger
+from orders.payments.amounts import order_received_total
+from orders.payments.offline import payment_record_offline
 from orders.statuses import OrderStatus
 from tests import factories
 from tests.conftest import client_for
@@ -82,7 +84,7 @@ def test_offline_payment_validation_and_idempotency(agency_order):
     assert first.status_code == again.status_code == 201
     assert first.json()["record"]["id"] == again.json()["record"]["id"]
     assert PaymentOperation.objects.count() == 1
-    assert services.order_received_total(order.pk) == 5000
+    assert order_received_total(order.pk) == 5000
     shares = ledger.split(5000, has_agency=True)
     balances = ledger.order_balances(order.pk)
     # The agency holds the cash: it owes the platform its commission and the worker her share.
@@ -93,7 +95,7 @@ def test_offline_payment_validation_and_idempotency(agency_order):
 
 def test_order_payments_view_shows_each_party_its_lines(agency_order):
     order, staff = agency_order
-    services.payment_record_offline(order_id=order.pk, actor=staff, method="cash", amount=8000)
+    payment_record_offline(order_id=order.pk, actor=staff, method="cash", amount=8000)
     url = f"/api/v1/orders/{order.pk}/payments/"
 
     as_agency = client_for(staff).get(url).json()
@@ -115,7 +117,7 @@ def test_order_payments_view_shows_each_party_its_lines(agency_order):
 
 def test_monthly_statements_and_csv(agency_order):
     order, staff = agency_order
-    services.payment_record_offline(order_id=order.pk, actor=staff, method="cash", amount=10000)
+    payment_record_offline(order_id=order.pk, actor=staff, method="cash", amount=10000)
     month = LedgerEntry.objects.first().created_at.astimezone(SHANGHAI).strftime("%Y-%m")
     shares = ledger.split(10000, has_agency=True)
 

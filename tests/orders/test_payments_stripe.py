@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from orders.models import LedgerEntry, Order, Payment
 from orders.models.payments import LedgerAccount, LedgerKind, PaymentMode, PaymentStatus
-from orders.payments import ledger, services, stripe_api
+from orders.payments import ledger, stripe_api
+from orders.payments.amounts import order_received_total
 from orders.services.orders import (
     order_cancel,
     order_confirm,
@@ -168,7 +169,7 @@ def test_partial_refund_when_a_dispute_is_resolved(stripe_on):
     assert stripe_client(stripe_on).v1.charges.retrieve(charge_id).amount_refunded == 3000
     balances = ledger.order_balances(order.pk)
     assert balances[LedgerAccount.STRIPE_BALANCE] == order.price - 3000
-    assert services.order_received_total(order.pk) == order.price - 3000
+    assert order_received_total(order.pk) == order.price - 3000
     assert_ledger_balances()
 
 

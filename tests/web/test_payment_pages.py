@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from orders.models import LedgerEntry, PaymentOperation
-from orders.payments.services import Authorization
+from orders.payments.authorisation import Authorization
 from orders.statuses import OrderStatus
 from tests import factories
 from tests.orders.flow_helpers import order_in
@@ -121,7 +121,7 @@ def test_card_button_only_when_stripe_is_on(agency_order, stripe_on, monkeypatch
             payment=None, mode="hold", client_secret="pi_1_secret_2", intent_id="pi_1"
         )
 
-    monkeypatch.setattr("web.views.payments.payment_services.payment_authorize", authorize)
+    monkeypatch.setattr("web.views.payments.payment_authorize", authorize)
     response = client.post(f"/orders/{order.pk}/payments/card/")
     assert response.status_code == 200
     html = response.content.decode()

@@ -5,7 +5,7 @@ from django import template
 
 from orders.models.payments import LedgerAccount, LedgerKind, OfflineMethod, PaymentStatus
 from orders.parties import party_of
-from orders.payments.services import AUTHORIZABLE_STATUSES
+from orders.payments.authorisation import AUTHORIZABLE_STATUSES
 from orders.statuses import Party
 from web.selectors_agency import order_payment
 

@@ -1,14 +1,18 @@
 """Sign-in, registration, sign-out (Django session) and the home page that routes by role."""
 
+from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.db import transaction
+from django.forms.utils import ErrorDict
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from backend.exceptions import ValidationFailed
+from backend.security import api_lockout_response, lockout_detail, lockout_retry_after
 from marketplace.models import Role
 from marketplace.serializers import RegisterSerializer
 from marketplace.services.accounts import user_register
@@ -20,6 +24,27 @@ class SignInForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs.update({"autocomplete": "username"})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+
+def lockout_response(request, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes' answer once a username or an address is locked: the API's JSON error
+    under /api/ (backend), the sign-in page with the reason on the web."""
+    path = getattr(request, "path", "") or ""
+    if path.startswith("/api/"):
+        return api_lockout_response(request, original_response, credentials)
+    # An unbound form carrying the reason as its non-field error (binding it would run
+    # authentication again).
+    form = SignInForm(request)
+    form.cleaned_data = {}
+    form._errors = ErrorDict()
+    form.add_error(None, lockout_detail())
+    response = render(
+        request,
+        "web/accounts/login.html",
+        {"form": form},
+        status=settings.AXES_HTTP_RESPONSE_CODE,
+    )
+    return lockout_retry_after(response)
 
 
 class LoginView(auth_views.LoginView):

@@ -24,7 +24,7 @@ from metrics.selectors import metrics_summary
 from orders.statuses import OrderStatus
 from web.forms import apply_errors
 from web.forms_agency import MetricsFilterForm
-from web.views.agency import csv_response
+from web.views.agency.statements import csv_response
 
 # (key of a row, label) of the series each chart draws.
 CHART_SERIES = [

@@ -20,13 +20,14 @@ from marketplace.models import Role
 from orders import selectors
 from orders.models.payments import LedgerKind
 from orders.parties import party_of
-from orders.payments import services as payment_services
 from orders.payments import statements, stripe_api
+from orders.payments.authorisation import payment_authorize
+from orders.payments.offline import payment_record_offline
 from orders.statuses import OrderStatus, Party
 from web.forms import apply_errors, yuan_to_fen
 from web.forms_agency import OfflinePaymentForm
 from web.selectors_agency import order_payment
-from web.views.agency import csv_response, statement_month
+from web.views.agency.statements import csv_response, statement_month
 from web.views.common import refused, role_required
 
 
@@ -52,7 +53,7 @@ def offline_record(request, order_id: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            payment_services.payment_record_offline(
+            payment_record_offline(
                 order_id=order.pk,
                 actor=request.user,
                 method=data["method"],
@@ -84,7 +85,7 @@ def pay_by_card(request, order_id: int):
     if party != Party.HOUSEHOLD or not stripe_api.is_enabled():
         raise Http404
     try:
-        authorization = payment_services.payment_authorize(order_id=order.pk, actor=request.user)
+        authorization = payment_authorize(order_id=order.pk, actor=request.user)
     except DomainError as error:
         return refused(request, error, _back(order.pk))
     context = {

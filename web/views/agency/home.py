@@ -1,0 +1,32 @@
+"""The console's home: an operator chooses an agency; staff see their agency's counts."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+
+from marketplace.models import Agency, AgencyStaff
+from marketplace.selectors import agencies as agency_selectors
+from web.views.agency.console import (
+    acts_for_agencies,
+    console_of,
+    console_page,
+)
+
+
+@login_required
+def home(request, agency_id: int | None = None):
+    if not acts_for_agencies(request.user):
+        raise Http404
+    is_unattached_operator = (
+        agency_id is None
+        and request.user.is_operator
+        and not AgencyStaff.objects.filter(user=request.user).exists()
+    )
+    if is_unattached_operator:
+        agencies = Agency.objects.select_related("division").order_by("name")
+        return render(request, "web/agency/choose.html", {"agencies": agencies})
+    console = console_of(request, agency_id)
+    counts = agency_selectors.agency_counts(agency=console.agency)
+    return console_page(request, console, "home.html", {"counts": counts})
