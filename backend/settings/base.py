@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "programme",
     "metrics",
     "web",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 from django.test import override_settings
 
+from demo.county import id_card_number_for
 from marketplace import idcard
-from marketplace.services.demo import id_card_number_for
 from tests import factories
 
 

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from marketplace.services.demo import demo_seed
+from demo.seed import demo_seed
 from metrics.reconcile import metrics_reconcile
 from metrics.selectors import MetricsFilter, metrics_summary
 

@@ -9,6 +9,7 @@ from django.test import override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from demo import county as demo
 from marketplace import idcard
 from marketplace.models import (
     Agency,
@@ -23,7 +24,6 @@ from marketplace.models import (
     User,
     WorkerProfile,
 )
-from marketplace.services import demo
 from metrics.models import DailyCount, DistinctMember, MonthlyCount
 from metrics.reconcile import metrics_reconcile
 from metrics.selectors import MetricsFilter, metrics_breakdown, metrics_summary

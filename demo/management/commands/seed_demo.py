@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from marketplace.services import demo
+from demo import county
+from demo.seed import demo_seed
 
 
 class Command(BaseCommand):
@@ -13,18 +14,18 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--seed", type=int, default=demo.DEFAULT_SEED)
+        parser.add_argument("--seed", type=int, default=county.DEFAULT_SEED)
         parser.add_argument(
             "--workers",
             type=int,
-            default=demo.DEFAULT_WORKERS,
+            default=county.DEFAULT_WORKERS,
             help="generated workers besides the 20 demo-worker accounts (e.g. 100000)",
         )
-        parser.add_argument("--households", type=int, default=demo.DEFAULT_HOUSEHOLDS)
+        parser.add_argument("--households", type=int, default=county.DEFAULT_HOUSEHOLDS)
         parser.add_argument(
             "--orders",
             type=int,
-            default=demo.DEFAULT_HISTORY_ORDERS,
+            default=county.DEFAULT_HISTORY_ORDERS,
             help="orders over the last 12 months in the first run's history (0: none)",
         )
         parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
@@ -36,7 +37,7 @@ class Command(BaseCommand):
             )
         if workers < 0 or households < 0 or orders < 0:
             raise CommandError("--workers, --households and --orders must not be negative.")
-        summary = demo.demo_seed(
+        summary = demo_seed(
             seed=seed,
             workers=workers,
             households=households,
