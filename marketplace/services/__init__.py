@@ -1,1 +1,1 @@
-"""Every write in the marketplace app: accounts, worker profiles, demo data."""
+"""Every write in the marketplace app: accounts, worker profiles, credentials, agencies."""
