@@ -239,3 +239,9 @@ class MeSerializer(serializers.ModelSerializer):
         if user.role == Role.FEDERATION and hasattr(user, "federation_officer"):
             return FederationOfficerSerializer(user.federation_officer).data
         return None
+
+
+class ReasonInput(serializers.Serializer):
+    """A short, optional reason (revoking a service card, blocking a household)."""
+
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from programme.apis import career
 from programme.apis import views as v
 
 urlpatterns = [
@@ -98,4 +99,12 @@ urlpatterns = [
         v.JobApplicationActionApi.as_view(verb="withdraw"),
         name="programme-application-withdraw",
     ),
+]
+
+# A worker's career record sits beside her other `workers/me/…` resources, at the API root
+# rather than under /programme/ (backend.urls mounts these there).
+career_urlpatterns = [
+    path("workers/me/career/", career.OwnCareerApi.as_view(), name="career-own"),
+    path("workers/me/career/share/", career.OwnCareerShareApi.as_view(), name="career-share"),
+    path("career/shared/<str:token>/", career.SharedCareerApi.as_view(), name="career-shared"),
 ]

@@ -29,6 +29,7 @@ from marketplace.models import Agency, AgencyStaff, Role, RosterEntry, TrainingK
 from marketplace.selectors import agencies as agency_selectors
 from marketplace.services import agencies as agency_services
 from marketplace.services import credentials as credential_services
+from orders import selectors as order_selectors
 from orders.models.payments import LedgerKind
 from orders.payments import statements
 from orders.services.dispatch import TOO_FAR, offer_dispatch
@@ -141,7 +142,7 @@ def home(request, agency_id: int | None = None):
         agencies = Agency.objects.select_related("division").order_by("name")
         return render(request, "web/agency/choose.html", {"agencies": agencies})
     console = _console(request, agency_id)
-    counts = agency_selectors.agency_counts(agency=console.agency)
+    counts = order_selectors.agency_counts(agency=console.agency)
     return _page(request, console, "home.html", {"counts": counts})
 
 
@@ -362,7 +363,7 @@ DISPATCH_REASON_TEXT = {TOO_FAR: _("她的常驻点离服务地址太远。")}
 
 def _dispatch_page(request, console: Console, *, bound=None, status: int = 200):
     workers = roster_worker_choices(agency=console.agency)
-    briefs = agency_selectors.open_requests_for_agency(agency=console.agency)
+    briefs = order_selectors.open_requests_for_agency(agency=console.agency)
     rows = []
     for brief in briefs:
         if bound is not None and bound.data.get("request") == str(brief.id):
@@ -374,7 +375,7 @@ def _dispatch_page(request, console: Console, *, bound=None, status: int = 200):
         "rows": rows,
         "has_workers": bool(workers),
         "kinds": RequestKind.choices,
-        "radius_km": agency_selectors.OPEN_REQUESTS_RADIUS_KM,
+        "radius_km": order_selectors.OPEN_REQUESTS_RADIUS_KM,
     }
     return _page(request, console, "dispatch.html", context, status=status)
 
@@ -424,7 +425,7 @@ def _status_filter(request, choices) -> str | None:
 @console_view
 def orders(request, console: Console):
     status = _status_filter(request, OrderStatus.choices)
-    rows = agency_selectors.orders_of_agency(agency=console.agency, status=status)[:100]
+    rows = order_selectors.orders_of_agency(agency=console.agency, status=status)[:100]
     context = {"orders": rows, "status": status, "order_statuses": OrderStatus.choices}
     return _page(request, console, "orders.html", context)
 
@@ -432,7 +433,7 @@ def orders(request, console: Console):
 @console_view
 def contracts(request, console: Console):
     status = _status_filter(request, ContractStatus.choices)
-    rows = agency_selectors.contracts_of_agency(agency=console.agency, status=status)[:100]
+    rows = order_selectors.contracts_of_agency(agency=console.agency, status=status)[:100]
     context = {
         "contracts": rows,
         "status": status,
@@ -444,7 +445,7 @@ def contracts(request, console: Console):
 def _disputes_page(request, console: Console, *, bound=None, bound_id=None, status=200):
     selected = _status_filter(request, DisputeStatus.choices)
     disputes = list(
-        agency_selectors.disputes_of_agency(agency=console.agency, status=selected)[:100]
+        order_selectors.disputes_of_agency(agency=console.agency, status=selected)[:100]
     )
     rows = [
         (d, bound if d.order_id == bound_id else DisputeResolveForm(prefix=f"d{d.order_id}"))
@@ -468,7 +469,7 @@ def disputes(request, console: Console):
 @console_view
 @require_POST
 def dispute_resolve(request, console: Console, order_id: int):
-    if not agency_selectors.orders_of_agency(agency=console.agency).filter(pk=order_id).exists():
+    if not order_selectors.orders_of_agency(agency=console.agency).filter(pk=order_id).exists():
         raise Http404
     form = DisputeResolveForm(request.POST, prefix=f"d{order_id}")
     if form.is_valid():
