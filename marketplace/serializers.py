@@ -241,7 +241,6 @@ class MeSerializer(serializers.ModelSerializer):
         return None
 
 
+# A short, optional reason (revoking a service card, blocking a household).
 class ReasonInput(serializers.Serializer):
-    """A short, optional reason (revoking a service card, blocking a household)."""
-
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

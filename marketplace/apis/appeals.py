@@ -12,10 +12,7 @@ from rest_framework.views import APIView
 
 from backend.api.pagination import StandardPagination
 from backend.exceptions import PermissionDeniedError
-from marketplace.models import (
-    ReliabilityAppeal,
-    Role,
-)
+from marketplace.models import ReliabilityAppeal, Role
 from marketplace.selectors import appeals as selectors
 from marketplace.services import appeals as services
 

@@ -9,9 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.api.pagination import StandardPagination
-from marketplace.models import (
-    HouseholdBlock,
-)
+from marketplace.models import HouseholdBlock
 from marketplace.permissions import IsWorker
 from marketplace.selectors import blocks as selectors
 from marketplace.services import blocks as services

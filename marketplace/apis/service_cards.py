@@ -15,9 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.exceptions import NotFound
-from marketplace.models import (
-    ServiceCard,
-)
+from marketplace.models import ServiceCard
 from marketplace.permissions import IsWorker
 from marketplace.selectors import agencies as agency_selectors
 from marketplace.selectors import service_cards as selectors

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from marketplace.models import (
-    ReliabilityAppeal,
-    User,
-    WorkerProfile,
-)
+from marketplace.models import ReliabilityAppeal, User, WorkerProfile
 from marketplace.selectors.agencies import staff_agency_id
 
 

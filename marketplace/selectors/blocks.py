@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from marketplace.models import (
-    HouseholdBlock,
-    WorkerProfile,
-)
+from marketplace.models import HouseholdBlock, WorkerProfile
 
 
 def blocked_worker_ids(*, household_id: int) -> list[int]:

@@ -9,12 +9,7 @@ from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.models import (
-    Certificate,
-    HealthCheck,
-    ServiceCard,
-    WorkerProfile,
-)
+from marketplace.models import Certificate, HealthCheck, ServiceCard, WorkerProfile
 
 CARD_SALT = "meijia.service-card"
 

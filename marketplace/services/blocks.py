@@ -6,12 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from backend.exceptions import NotFound, ValidationFailed
-from marketplace.models import (
-    HouseholdBlock,
-    Role,
-    User,
-    WorkerProfile,
-)
+from marketplace.models import HouseholdBlock, Role, User, WorkerProfile
 
 
 def household_block(

@@ -9,11 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.exceptions import NotFound, ValidationFailed
-from marketplace.models import (
-    ServiceCard,
-    User,
-    WorkerProfile,
-)
+from marketplace.models import ServiceCard, User, WorkerProfile
 from marketplace.selectors.agencies import manages_worker
 
 # JPEG, PNG and WebP by their first bytes (the declared content type is not trusted).

@@ -15,16 +15,15 @@ from marketplace.apis.agencies import STATUS_PARAMETER, AgencyApi
 from marketplace.models import AgencyStaff
 from marketplace.services import agencies as services
 from orders import selectors
-from orders.apis.flow_serializers import OrderSerializer
 from orders.apis.serializers import agency_orders as order_shapes
+from orders.apis.serializers.orders import OrderSerializer
 from orders.models import Contract, Dispute, Order, ServiceRequest
 from orders.services.dispatch import offer_dispatch
 
 
+# The agency, with its staff, roster and order counts: the counts are why it is served here,
+# above the orders it counts. (A comment, not a docstring: the schema's text stays as it was.)
 class AgencyDetailApi(AgencyApi):
-    """The agency, with its staff, roster and order counts (the counts are why it is served
-    here, above the orders it counts)."""
-
     def _render(self, request):
         agency = self.agency()
         staff = AgencyStaff.objects.filter(user=request.user, agency=agency).first()

@@ -9,9 +9,7 @@ from rest_framework.views import APIView
 
 from backend.api.pagination import StandardPagination
 from marketplace.apis.appeals import AppealOutput
-from marketplace.models import (
-    WorkerProfile,
-)
+from marketplace.models import WorkerProfile
 from marketplace.permissions import IsWorker
 from marketplace.selectors import appeals as selectors
 from marketplace.selectors.ranking import reliability

@@ -12,9 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.exceptions import NotFound
-from marketplace.models import (
-    Role,
-)
+from marketplace.models import Role
 from marketplace.permissions import IsWorker
 from programme.services import career
 
