@@ -27,6 +27,9 @@ def person_brief(user: User | None) -> dict | None:
     return {"id": user.pk, "name": str(user)}
 
 
+# ---- the agency and its staff --------------------------------------------------------------------
+
+
 class AgencySerializer(serializers.ModelSerializer):
     division = serializers.CharField(source="division.code", read_only=True)
     division_name = serializers.CharField(source="division.name", read_only=True)
@@ -106,6 +109,9 @@ class StaffUpdateSerializer(serializers.Serializer):
     phone = serializers.CharField(
         max_length=11, validators=[phone_validator], required=False, allow_blank=True
     )
+
+
+# ---- roster --------------------------------------------------------------------------------------
 
 
 class RosterWorkerSerializer(serializers.ModelSerializer):
@@ -199,6 +205,9 @@ class WorkerRosterEntrySerializer(serializers.ModelSerializer):
             "division": agency.division.code,
             "division_name": agency.division.name,
         }
+
+
+# ---- credentials ---------------------------------------------------------------------------------
 
 
 class _VerifiedMixin(serializers.Serializer):

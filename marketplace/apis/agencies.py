@@ -66,6 +66,9 @@ class AgencyApi(GenericAPIView):
         return self.get_paginated_response(serializer_class(page, many=True).data)
 
 
+# ---- staff ---------------------------------------------------------------------------------------
+
+
 class StaffListApi(AgencyApi):
     queryset = AgencyStaff.objects.none()  # for the schema; reads go through selectors
     serializer_class = s.StaffSerializer
@@ -100,6 +103,9 @@ class StaffDetailApi(AgencyApi):
     def delete(self, request, staff_id: int, agency_id: int | None = None):
         services.agency_staff_remove(agency=self.agency(), actor=request.user, staff_id=staff_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# ---- roster --------------------------------------------------------------------------------------
 
 
 class RosterListApi(AgencyApi):
@@ -147,6 +153,9 @@ class RosterEndApi(AgencyApi):
         )
         entry = selectors.roster_of_agency(agency=agency).get(pk=entry_id)
         return Response(s.RosterEntrySerializer(entry).data)
+
+
+# ---- verification --------------------------------------------------------------------------------
 
 
 class WorkerCredentialsApi(AgencyApi):
@@ -248,6 +257,9 @@ class CertificateRevokeApi(AgencyApi):
         return Response(s.VerifiableCertificateSerializer(certificate).data)
 
 
+# ---- the worker's side ---------------------------------------------------------------------------
+
+
 def _own_worker(request) -> WorkerProfile:
     return request.user.worker
 
@@ -345,6 +357,9 @@ class WorkerOwnCredentialsApi(APIView):
         return _credential_add(
             self.kind, worker=_own_worker(request), data=request.data, verified_by=None
         )
+
+
+# ---- one view class per credential kind (each with its own documented bodies) --------------------
 
 
 CREDENTIAL_PATHS = {

@@ -12,14 +12,13 @@ from marketplace.models import Role
 from programme.services import career
 from web.views.common import is_staff_or_operator, role_required
 
+worker_only = role_required(Role.WORKER)
+
 
 def _pdf_response(record, filename: str) -> HttpResponse:
     response = HttpResponse(career.career_pdf(record), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-worker_only = role_required(Role.WORKER)
 
 
 @worker_only
