@@ -12,6 +12,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from backend import observability
+from programme import urls as programme_urls
 
 
 def _swagger_style_hashes() -> list[str]:
@@ -43,6 +44,7 @@ api_v1 = [
     path("", include("orders.urls")),
     path("", include("notifications.urls")),
     path("programme/", include("programme.urls")),
+    path("", include(programme_urls.career_urlpatterns)),
     path("metrics/", include("metrics.urls")),
 ]
 

@@ -312,7 +312,7 @@ class FederationOfficerAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
 
 
-# ---- trust and safety (issue 8) --------------------------------------------------------------
+# ---- service cards, household blocks, reliability appeals ------------------------------------
 
 
 @admin.register(ServiceCard)

@@ -239,3 +239,8 @@ class MeSerializer(serializers.ModelSerializer):
         if user.role == Role.FEDERATION and hasattr(user, "federation_officer"):
             return FederationOfficerSerializer(user.federation_officer).data
         return None
+
+
+# A short, optional reason (revoking a service card, blocking a household).
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

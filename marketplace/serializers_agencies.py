@@ -1,5 +1,5 @@
-"""API shapes of the agency console: the agency, staff, roster, credentials, dispatch, and the
-agency's orders, contracts and disputes (input checks and output)."""
+"""API shapes of the agency console: the agency, staff, roster and credentials (input checks and
+output); the order lists' shapes live in orders.apis.serializers.agency_orders."""
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -21,13 +21,13 @@ from marketplace.models.people import phone_validator
 from marketplace.selectors.agencies import credential_status
 
 
-def _person(user: User | None) -> dict | None:
+def person_brief(user: User | None) -> dict | None:
     if user is None:
         return None
     return {"id": user.pk, "name": str(user)}
 
 
-# ---- the agency and its staff ----------------------------------------------------------------
+# ---- the agency and its staff --------------------------------------------------------------------
 
 
 class AgencySerializer(serializers.ModelSerializer):
@@ -111,7 +111,7 @@ class StaffUpdateSerializer(serializers.Serializer):
     )
 
 
-# ---- roster ---------------------------------------------------------------------------------
+# ---- roster --------------------------------------------------------------------------------------
 
 
 class RosterWorkerSerializer(serializers.ModelSerializer):
@@ -170,7 +170,7 @@ class RosterEntrySerializer(serializers.ModelSerializer):
         return CredentialStatusSerializer(credential_status(entry.worker)).data
 
     def get_invited_by(self, entry) -> dict | None:
-        return _person(entry.created_by)
+        return person_brief(entry.created_by)
 
 
 class RosterInviteSerializer(serializers.Serializer):
@@ -207,7 +207,7 @@ class WorkerRosterEntrySerializer(serializers.ModelSerializer):
         }
 
 
-# ---- credentials ----------------------------------------------------------------------------
+# ---- credentials ---------------------------------------------------------------------------------
 
 
 class _VerifiedMixin(serializers.Serializer):
@@ -215,7 +215,7 @@ class _VerifiedMixin(serializers.Serializer):
     verified_by = serializers.SerializerMethodField()
 
     def get_verified_by(self, obj) -> dict | None:
-        return _person(obj.verified_by)
+        return person_brief(obj.verified_by)
 
 
 class VerifiableCertificateSerializer(_VerifiedMixin, serializers.ModelSerializer):
@@ -342,95 +342,7 @@ class WorkerCredentialsSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_verified_by(self, worker) -> dict | None:
-        return _person(worker.verified_by)
+        return person_brief(worker.verified_by)
 
     def get_status(self, worker) -> dict:
         return CredentialStatusSerializer(credential_status(worker)).data
-
-
-# ---- dispatch, orders, contracts, disputes --------------------------------------------------
-
-
-class DispatchSerializer(serializers.Serializer):
-    request = serializers.IntegerField(min_value=1)
-    worker = serializers.IntegerField(min_value=1)
-
-
-class DispatchOfferSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    request = serializers.IntegerField(source="request_id")
-    worker = serializers.IntegerField(source="worker_id")
-    status = serializers.CharField()
-    source = serializers.CharField()
-    distance_km = serializers.FloatField()
-    expires_at = serializers.DateTimeField()
-    created_at = serializers.DateTimeField()
-
-
-class _OrderBriefMixin:
-    @staticmethod
-    def order_brief(order) -> dict:
-        return {
-            "id": order.pk,
-            "status": order.status,
-            "category": order.request.category.code,
-            "category_name": order.request.category.name,
-            "starts_at": order.starts_at,
-            "ends_at": order.ends_at,
-            "price": order.price,
-            "worker": {"id": order.worker_id, "name": order.worker.real_name},
-            "household": {"id": order.household_id, "name": str(order.household)},
-        }
-
-
-class AgencyContractSerializer(_OrderBriefMixin, serializers.Serializer):
-    id = serializers.IntegerField()
-    version = serializers.IntegerField()
-    status = serializers.CharField()
-    text_sha256 = serializers.CharField()
-    required_parties = serializers.ListField(child=serializers.CharField())
-    signed_parties = serializers.SerializerMethodField()
-    created_at = serializers.DateTimeField()
-    signed_at = serializers.DateTimeField()
-    order = serializers.SerializerMethodField()
-
-    def get_signed_parties(self, contract) -> list[str]:
-        return [s.party for s in contract.signatures.all()]
-
-    def get_order(self, contract) -> dict:
-        return self.order_brief(contract.order)
-
-
-class AgencyDisputeSerializer(_OrderBriefMixin, serializers.Serializer):
-    id = serializers.IntegerField()
-    status = serializers.CharField()
-    previous_status = serializers.CharField()
-    reason = serializers.CharField()
-    outcome = serializers.CharField()
-    refund_amount = serializers.IntegerField()
-    resolution_note = serializers.CharField()
-    opened_by = serializers.SerializerMethodField()
-    opened_at = serializers.DateTimeField()
-    resolved_at = serializers.DateTimeField()
-    order = serializers.SerializerMethodField()
-
-    def get_opened_by(self, dispute) -> dict | None:
-        return _person(dispute.opened_by)
-
-    def get_order(self, dispute) -> dict:
-        return self.order_brief(dispute.order)
-
-
-class OpenRequestSerializer(serializers.Serializer):
-    """An open request as an agency sees it before dispatching: no household or address."""
-
-    id = serializers.IntegerField()
-    kind = serializers.CharField()
-    category = serializers.CharField(source="category_code")
-    category_name = serializers.CharField()
-    division = serializers.CharField(source="division_code")
-    division_name = serializers.CharField()
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
-    budget = serializers.IntegerField()
-    distance_km = serializers.FloatField()

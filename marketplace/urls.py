@@ -1,6 +1,7 @@
 from django.urls import path
 
 from marketplace.apis import agencies as api
+from marketplace.apis import appeals, blocks, service_cards
 from marketplace.apis.auth import LogoutApi, RegisterApi, TokenObtainApi, TokenRefreshApi
 from marketplace.apis.people import MeApi, WorkerDetailApi, WorkerMeApi
 from marketplace.apis.reference import CategoryListApi, DivisionListApi
@@ -17,12 +18,12 @@ urlpatterns = [
     path("workers/<int:worker_id>/", WorkerDetailApi.as_view(), name="worker-detail"),
 ]
 
-# ---- agencies (marketplace.apis.agencies): staff use `agencies/me/…`, operators `agencies/<id>/…`
+# ---- agencies: staff use `agencies/me/…`, operators `agencies/<id>/…`; the agency itself
+# and its order side are in orders.urls
 
 
 def _agency_routes() -> list:
     routes = [
-        ("", api.AgencyDetailApi, "detail"),
         ("staff/", api.StaffListApi, "staff-list"),
         ("staff/<int:staff_id>/", api.StaffDetailApi, "staff-detail"),
         ("roster/", api.RosterListApi, "roster-list"),
@@ -38,11 +39,6 @@ def _agency_routes() -> list:
             api.CertificateRevokeApi,
             "certificate-revoke",
         ),
-        ("dispatch/", api.DispatchApi, "dispatch"),
-        ("open-requests/", api.OpenRequestListApi, "open-requests"),
-        ("orders/", api.AgencyOrderListApi, "orders"),
-        ("contracts/", api.AgencyContractListApi, "contracts"),
-        ("disputes/", api.AgencyDisputeListApi, "disputes"),
     ]
     worker_routes = [
         ("workers/me/invitations/", api.WorkerInvitationListApi, "worker-invitations"),
@@ -68,62 +64,39 @@ def _agency_routes() -> list:
             (f"{segment}/<int:credential_id>/unverify/", views["unverify"], f"{name}-unverify"),
         ]
         worker_routes.append((f"workers/me/{segment}/", views["own"], f"worker-own-{name}"))
-    patterns = []
-    for prefix, kwargs_name in (("agencies/me/", "me"), ("agencies/<int:agency_id>/", "id")):
-        for suffix, view, name in routes:
-            patterns.append(
-                path(prefix + suffix, view.as_view(), name=f"agency-{kwargs_name}-{name}")
-            )
+    patterns = api.agency_paths(routes)
     patterns += [path(route, view.as_view(), name=name) for route, view, name in worker_routes]
     return patterns
 
 
 urlpatterns += _agency_routes()
 
-# ---- trust and safety (marketplace.apis.safety, issue 8)
-from marketplace.apis import safety as safety_api  # noqa: E402
+# ---- service cards, a worker's household blocks, appeals to decide
 
 urlpatterns += [
-    path("cards/<str:token>/", safety_api.PublicCardApi.as_view(), name="card-public"),
-    path("workers/me/card/", safety_api.OwnCardApi.as_view(), name="card-own"),
-    path("workers/me/card/photo/", safety_api.OwnCardPhotoApi.as_view(), name="card-photo"),
+    path("cards/<str:token>/", service_cards.PublicCardApi.as_view(), name="card-public"),
+    path("workers/me/card/", service_cards.OwnCardApi.as_view(), name="card-own"),
+    path("workers/me/card/photo/", service_cards.OwnCardPhotoApi.as_view(), name="card-photo"),
     path(
         "workers/<int:worker_id>/card/revoke/",
-        safety_api.CardRevokeApi.as_view(),
+        service_cards.CardRevokeApi.as_view(),
         name="card-revoke",
     ),
     path(
         "workers/<int:worker_id>/card/reissue/",
-        safety_api.CardReissueApi.as_view(),
+        service_cards.CardReissueApi.as_view(),
         name="card-reissue",
     ),
-    path("orders/<int:order_id>/start-code/", safety_api.StartCodeApi.as_view(), name="start-code"),
-    path(
-        "orders/<int:order_id>/start-code/regenerate/",
-        safety_api.StartCodeRegenerateApi.as_view(),
-        name="start-code-regenerate",
-    ),
-    path("orders/<int:order_id>/sos/", safety_api.SosApi.as_view(), name="order-sos"),
-    path(
-        "orders/<int:order_id>/block-household/",
-        safety_api.BlockHouseholdApi.as_view(),
-        name="order-block-household",
-    ),
-    path("workers/me/blocks/", safety_api.OwnBlocksApi.as_view(), name="blocks-own"),
+    path("workers/me/blocks/", blocks.OwnBlocksApi.as_view(), name="blocks-own"),
     path(
         "workers/me/blocks/<int:block_id>/",
-        safety_api.OwnBlockDeleteApi.as_view(),
+        blocks.OwnBlockDeleteApi.as_view(),
         name="block-delete",
     ),
-    path("workers/me/reliability/", safety_api.OwnReliabilityApi.as_view(), name="reliability-own"),
-    path("workers/me/appeals/", safety_api.OwnAppealsApi.as_view(), name="appeals-own"),
-    path("appeals/", safety_api.AppealsToDecideApi.as_view(), name="appeals-to-decide"),
+    path("appeals/", appeals.AppealsToDecideApi.as_view(), name="appeals-to-decide"),
     path(
         "appeals/<int:appeal_id>/decide/",
-        safety_api.AppealDecideApi.as_view(),
+        appeals.AppealDecideApi.as_view(),
         name="appeal-decide",
     ),
-    path("workers/me/career/", safety_api.OwnCareerApi.as_view(), name="career-own"),
-    path("workers/me/career/share/", safety_api.OwnCareerShareApi.as_view(), name="career-share"),
-    path("career/shared/<str:token>/", safety_api.SharedCareerApi.as_view(), name="career-shared"),
 ]

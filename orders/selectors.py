@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+import datetime as dt
+from dataclasses import dataclass
 
-from marketplace.models import AgencyStaff, User
-from orders.models import Contract, Occurrence, Offer, Order, OrderEvent, ServiceRequest
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from marketplace.geo import bounding_box, great_circle_km, within_radius
+from marketplace.models import Agency, AgencyStaff, User
+from marketplace.selectors.agencies import agency_people_counts
+from orders.models import (
+    Contract,
+    ContractSignature,
+    Dispute,
+    Occurrence,
+    Offer,
+    Order,
+    OrderEvent,
+    ServiceRequest,
+)
+from orders.statuses import RequestStatus
 
 
 def requests_of_household(*, user: User) -> QuerySet[ServiceRequest]:
@@ -121,3 +137,136 @@ def match_cards_prefetch(*, service_request: ServiceRequest, workers: list, slot
             request=service_request, worker__in=[w.pk for w in workers]
         ).values_list("worker_id", "status")
     )
+
+
+# ---- the agency console's orders: counts, orders, contracts, disputes, open requests ---------
+
+
+def agency_counts(*, agency: Agency) -> dict[str, int]:
+    """Staff, roster by status, orders (all and live), open disputes of the agency."""
+    orders = Order.objects.filter(agency=agency).aggregate(
+        total=Count("pk"),
+        live=Count(
+            "pk",
+            filter=Q(
+                status__in=["pending_contract", "confirmed", "in_progress", "awaiting_confirmation"]
+            ),
+        ),
+        disputed=Count("pk", filter=Q(status="disputed")),
+    )
+    return {
+        **agency_people_counts(agency=agency),
+        "orders": orders["total"],
+        "orders_live": orders["live"],
+        "open_disputes": Dispute.objects.filter(order__agency=agency, status="open").count(),
+    }
+
+
+def orders_of_agency(*, agency: Agency, status: str | None = None) -> QuerySet[Order]:
+    queryset = (
+        Order.objects.filter(agency=agency)
+        .select_related(
+            "request__category", "request__division", "worker__user", "household", "agency"
+        )
+        .order_by("-created_at", "-pk")
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset
+
+
+def contracts_of_agency(*, agency: Agency, status: str | None = None) -> QuerySet[Contract]:
+    queryset = (
+        Contract.objects.filter(order__agency=agency)
+        .select_related("order__worker", "order__household", "order__request__category")
+        .prefetch_related(
+            Prefetch("signatures", queryset=ContractSignature.objects.order_by("signed_at"))
+        )
+        .defer("text", "terms")
+        .order_by("-created_at", "-pk")
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset
+
+
+def disputes_of_agency(*, agency: Agency, status: str | None = None) -> QuerySet[Dispute]:
+    queryset = (
+        Dispute.objects.filter(order__agency=agency)
+        .select_related(
+            "order__worker", "order__household", "order__request__category", "opened_by"
+        )
+        .order_by("-opened_at", "-pk")
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset
+
+
+# open requests an agency may dispatch to
+
+OPEN_REQUESTS_RADIUS_KM = 30.0
+
+
+@dataclass(frozen=True)
+class OpenRequestBrief:
+    """What an agency sees of an open request: no household, phone or exact address."""
+
+    id: int
+    kind: str
+    category_code: str
+    category_name: str
+    division_code: str
+    division_name: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    budget: int
+    distance_km: float
+
+
+def open_requests_for_agency(
+    *, agency: Agency, radius_km: float = OPEN_REQUESTS_RADIUS_KM, now=None, limit: int = 100
+) -> list[OpenRequestBrief]:
+    """Open, not yet started requests whose address lies within `radius_km` of the agency's
+    division seat, soonest first (then nearest), as briefs without personal data."""
+    now = now or timezone.now()
+    seat = agency.division
+    box = bounding_box(seat.latitude, seat.longitude, radius_km)
+    in_box = Q()
+    for low, high in box.longitude_ranges:
+        in_box |= Q(longitude__gte=low, longitude__lte=high)
+    candidates = (
+        ServiceRequest.objects.filter(
+            in_box,
+            status=RequestStatus.OPEN,
+            starts_at__gt=now,
+            latitude__gte=box.min_latitude,
+            latitude__lte=box.max_latitude,
+        )
+        .select_related("category", "division")
+        .order_by("starts_at", "pk")
+    )
+    briefs = []
+    for request in candidates.iterator(chunk_size=500):
+        distance = great_circle_km(
+            seat.latitude, seat.longitude, request.latitude, request.longitude
+        )
+        if not within_radius(distance, radius_km):
+            continue
+        briefs.append(
+            OpenRequestBrief(
+                id=request.pk,
+                kind=request.kind,
+                category_code=request.category.code,
+                category_name=request.category.name,
+                division_code=request.division.code,
+                division_name=request.division.name,
+                starts_at=request.starts_at,
+                ends_at=request.ends_at,
+                budget=request.budget,
+                distance_km=round(distance, 1),
+            )
+        )
+        if len(briefs) >= limit:
+            break
+    return briefs

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from programme.apis import candidates, competitions, courses, enrolments, exams, fairs
+from programme.apis import candidates, career, competitions, courses, enrolments, exams, fairs
 
 urlpatterns = [
     path("courses/", courses.CourseListApi.as_view(), name="programme-course-list"),
@@ -112,4 +112,12 @@ urlpatterns = [
         fairs.JobApplicationActionApi.as_view(verb="withdraw"),
         name="programme-application-withdraw",
     ),
+]
+
+# A worker's career record sits beside her other `workers/me/…` resources, at the API root
+# rather than under /programme/ (backend.urls mounts these there).
+career_urlpatterns = [
+    path("workers/me/career/", career.OwnCareerApi.as_view(), name="career-own"),
+    path("workers/me/career/share/", career.OwnCareerShareApi.as_view(), name="career-share"),
+    path("career/shared/<str:token>/", career.SharedCareerApi.as_view(), name="career-shared"),
 ]

@@ -7,12 +7,16 @@ from django.urls import path
 
 from web.views import (
     accounts,
+    career,
     federation,
     household,
+    order_safety,
     orders,
     payments,
     pwa,
-    safety,
+    reliability,
+    safety_alerts,
+    service_cards,
     worker,
 )
 from web.views.agency import urls as agency_urls
@@ -58,31 +62,39 @@ urlpatterns = [
 # agency console, payments, federation dashboard
 urlpatterns += agency_urls.routes() + payments.ROUTES + federation.ROUTES
 
-# trust and safety (issue 8): web.views.safety
+# service cards, reliability and appeals, the career record, safety alerts, safety on the order
 urlpatterns += [
-    path("card/<str:token>/", safety.card_public, name="card"),
-    path("card/<str:token>/photo/", safety.card_photo, name="card-photo"),
-    path("worker/card/", safety.card_own, name="card-own"),
-    path("worker/card/photo/", safety.card_photo_upload, name="card-photo-upload"),
-    path("worker/reliability/", safety.reliability, name="reliability"),
-    path("worker/reliability/appeal/", safety.appeal_create, name="appeal-create"),
-    path("worker/career/", safety.career_own, name="career"),
-    path("worker/career.pdf", safety.career_own_pdf, name="career-pdf"),
-    path("career/shared/<str:token>/", safety.career_shared, name="career-shared"),
-    path("career/shared/<str:token>/pdf/", safety.career_shared_pdf, name="career-shared-pdf"),
-    path("safety/workers/<int:worker_id>/card/", safety.card_manage, name="card-manage"),
-    path("safety/workers/<int:worker_id>/card/revoke/", safety.card_revoke, name="card-revoke"),
-    path("safety/workers/<int:worker_id>/card/reissue/", safety.card_reissue, name="card-reissue"),
-    path("safety/appeals/", safety.appeals, name="appeals"),
-    path("safety/appeals/<int:appeal_id>/decide/", safety.appeal_decide, name="appeal-decide"),
-    path("safety/alerts/", safety.alerts, name="safety-alerts"),
+    path("card/<str:token>/", service_cards.card_public, name="card"),
+    path("card/<str:token>/photo/", service_cards.card_photo, name="card-photo"),
+    path("worker/card/", service_cards.card_own, name="card-own"),
+    path("worker/card/photo/", service_cards.card_photo_upload, name="card-photo-upload"),
+    path("worker/reliability/", reliability.reliability, name="reliability"),
+    path("worker/reliability/appeal/", reliability.appeal_create, name="appeal-create"),
+    path("worker/career/", career.career_own, name="career"),
+    path("worker/career.pdf", career.career_own_pdf, name="career-pdf"),
+    path("career/shared/<str:token>/", career.career_shared, name="career-shared"),
+    path("career/shared/<str:token>/pdf/", career.career_shared_pdf, name="career-shared-pdf"),
+    path("safety/workers/<int:worker_id>/card/", service_cards.card_manage, name="card-manage"),
+    path(
+        "safety/workers/<int:worker_id>/card/revoke/",
+        service_cards.card_revoke,
+        name="card-revoke",
+    ),
+    path(
+        "safety/workers/<int:worker_id>/card/reissue/",
+        service_cards.card_reissue,
+        name="card-reissue",
+    ),
+    path("safety/appeals/", reliability.appeals, name="appeals"),
+    path("safety/appeals/<int:appeal_id>/decide/", reliability.appeal_decide, name="appeal-decide"),
+    path("safety/alerts/", safety_alerts.alerts, name="safety-alerts"),
     path(
         "orders/<int:order_id>/start-code/regenerate/",
-        safety.start_code_regenerate,
+        order_safety.start_code_regenerate,
         name="start-code-regenerate",
     ),
-    path("orders/<int:order_id>/sos/", safety.sos, name="sos"),
-    path("orders/<int:order_id>/block/", safety.block_household, name="block-household"),
+    path("orders/<int:order_id>/sos/", order_safety.sos, name="sos"),
+    path("orders/<int:order_id>/block/", order_safety.block_household, name="block-household"),
 ]
 
 if settings.DEBUG:  # `make run` serves the app's static files itself (daphne serves none)

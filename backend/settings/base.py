@@ -268,7 +268,7 @@ MEIJIA = {
     "SOCKET_FRAME_BURST": env_int("MEIJIA_SOCKET_FRAME_BURST", 60),
     # Chat stays sendable this long after an order is completed, cancelled or replaced.
     "CHAT_OPEN_DAYS_AFTER_CLOSE": env_int("MEIJIA_CHAT_OPEN_DAYS_AFTER_CLOSE", 14),
-    # Trust and safety (issue 8): start-code tries before check-in locks, and for how long;
+    # Safety: start-code tries before check-in locks, and for how long;
     # how far from the address a phone-reported check-in may be (metres); minutes after a
     # visit's scheduled end before the agency is alerted that she has not checked out; days a
     # career-record share link lasts; the service card's photo upload limit.

@@ -2,11 +2,12 @@
 
 Staff act for their own agency (`agencies/me/…`, or `agencies/<own id>/…`); an operator acts
 for any agency through `agencies/<id>/…`. Another agency's id, or an object of another
-agency, is a 404: staff learn nothing about agencies that are not theirs.
-"""
+agency, is a 404: staff learn nothing about agencies that are not theirs. `agency_paths` mounts
+a view under both prefixes; orders.apis.agency_orders serves the agency's order side."""
 
 from __future__ import annotations
 
+from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
@@ -21,11 +22,22 @@ from marketplace.permissions import IsWorker
 from marketplace.selectors import agencies as selectors
 from marketplace.services import agencies as services
 from marketplace.services import credentials as credential_services
-from orders.apis.flow_serializers import OrderSerializer
-from orders.models import Contract, Dispute, Order, ServiceRequest
-from orders.services.dispatch import offer_dispatch
 
 STATUS_PARAMETER = OpenApiParameter("status", str, description="filter by status")
+
+
+AGENCY_PREFIXES = (("agencies/me/", "me"), ("agencies/<int:agency_id>/", "id"))
+
+
+def agency_paths(routes: list[tuple[str, type, str]]) -> list:
+    """URL patterns of agency views, each twice: `agencies/me/<suffix>` named `agency-me-<name>`
+    for staff, `agencies/<int:agency_id>/<suffix>` named `agency-id-<name>` for operators
+    (AgencyApi.agency reads the `agency_id` this prefix captures)."""
+    return [
+        path(prefix + suffix, view.as_view(), name=f"agency-{key}-{name}")
+        for prefix, key in AGENCY_PREFIXES
+        for suffix, view, name in routes
+    ]
 
 
 class ActsForAgency(BasePermission):
@@ -54,34 +66,7 @@ class AgencyApi(GenericAPIView):
         return self.get_paginated_response(serializer_class(page, many=True).data)
 
 
-# ---- the agency ------------------------------------------------------------------------------
-
-
-class AgencyDetailApi(AgencyApi):
-    def _render(self, request):
-        agency = self.agency()
-        staff = AgencyStaff.objects.filter(user=request.user, agency=agency).first()
-        context = {
-            "counts": selectors.agency_counts(agency=agency),
-            "my_staff_role": staff.staff_role if staff else None,
-        }
-        return Response(s.AgencySerializer(agency, context=context).data)
-
-    @extend_schema(responses=s.AgencySerializer)
-    def get(self, request, agency_id: int | None = None):
-        return self._render(request)
-
-    @extend_schema(request=s.AgencyUpdateSerializer, responses=s.AgencySerializer)
-    def patch(self, request, agency_id: int | None = None):
-        serializer = s.AgencyUpdateSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        services.agency_update(
-            agency=self.agency(), actor=request.user, **serializer.validated_data
-        )
-        return self._render(request)
-
-
-# ---- staff -----------------------------------------------------------------------------------
+# ---- staff ---------------------------------------------------------------------------------------
 
 
 class StaffListApi(AgencyApi):
@@ -120,7 +105,7 @@ class StaffDetailApi(AgencyApi):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-# ---- roster ----------------------------------------------------------------------------------
+# ---- roster --------------------------------------------------------------------------------------
 
 
 class RosterListApi(AgencyApi):
@@ -170,7 +155,7 @@ class RosterEndApi(AgencyApi):
         return Response(s.RosterEntrySerializer(entry).data)
 
 
-# ---- verification ----------------------------------------------------------------------------
+# ---- verification --------------------------------------------------------------------------------
 
 
 class WorkerCredentialsApi(AgencyApi):
@@ -272,79 +257,7 @@ class CertificateRevokeApi(AgencyApi):
         return Response(s.VerifiableCertificateSerializer(certificate).data)
 
 
-# ---- dispatch, orders, contracts, disputes ---------------------------------------------------
-
-
-class DispatchApi(AgencyApi):
-    @extend_schema(
-        request=s.DispatchSerializer,
-        responses={201: s.DispatchOfferSerializer, 200: s.DispatchOfferSerializer},
-    )
-    def post(self, request, agency_id: int | None = None):
-        agency = self.agency()
-        serializer = s.DispatchSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        offer, created = offer_dispatch(
-            agency=agency,
-            actor=request.user,
-            request_id=serializer.validated_data["request"],
-            worker_id=serializer.validated_data["worker"],
-        )
-        return Response(
-            s.DispatchOfferSerializer(offer).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
-        )
-
-
-class OpenRequestListApi(AgencyApi):
-    """Open requests near the agency's division that it may dispatch a roster worker to."""
-
-    queryset = ServiceRequest.objects.none()  # for the schema; reads go through selectors
-    serializer_class = s.OpenRequestSerializer
-
-    @extend_schema(responses=s.OpenRequestSerializer(many=True))
-    def get(self, request, agency_id: int | None = None):
-        briefs = selectors.open_requests_for_agency(agency=self.agency())
-        return self.paginated(briefs, s.OpenRequestSerializer)
-
-
-class AgencyOrderListApi(AgencyApi):
-    queryset = Order.objects.none()  # for the schema; reads go through selectors
-    serializer_class = OrderSerializer
-
-    @extend_schema(parameters=[STATUS_PARAMETER], responses=OrderSerializer(many=True))
-    def get(self, request, agency_id: int | None = None):
-        queryset = selectors.orders_of_agency(
-            agency=self.agency(), status=request.query_params.get("status") or None
-        )
-        return self.paginated(queryset, OrderSerializer)
-
-
-class AgencyContractListApi(AgencyApi):
-    queryset = Contract.objects.none()  # for the schema; reads go through selectors
-    serializer_class = s.AgencyContractSerializer
-
-    @extend_schema(parameters=[STATUS_PARAMETER], responses=s.AgencyContractSerializer(many=True))
-    def get(self, request, agency_id: int | None = None):
-        queryset = selectors.contracts_of_agency(
-            agency=self.agency(), status=request.query_params.get("status") or None
-        )
-        return self.paginated(queryset, s.AgencyContractSerializer)
-
-
-class AgencyDisputeListApi(AgencyApi):
-    queryset = Dispute.objects.none()  # for the schema; reads go through selectors
-    serializer_class = s.AgencyDisputeSerializer
-
-    @extend_schema(parameters=[STATUS_PARAMETER], responses=s.AgencyDisputeSerializer(many=True))
-    def get(self, request, agency_id: int | None = None):
-        queryset = selectors.disputes_of_agency(
-            agency=self.agency(), status=request.query_params.get("status") or None
-        )
-        return self.paginated(queryset, s.AgencyDisputeSerializer)
-
-
-# ---- the worker's side -----------------------------------------------------------------------
+# ---- the worker's side ---------------------------------------------------------------------------
 
 
 def _own_worker(request) -> WorkerProfile:
@@ -446,7 +359,8 @@ class WorkerOwnCredentialsApi(APIView):
         )
 
 
-# ---- one view class per credential kind (each with its own documented bodies) ----------------
+# ---- one view class per credential kind (each with its own documented bodies) --------------------
+
 
 CREDENTIAL_PATHS = {
     "certificate": "certificates",

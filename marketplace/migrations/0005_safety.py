@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import marketplace.models.safety
+import marketplace.models.service_cards
 
 
 class Migration(migrations.Migration):
@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 (
                     "public_id",
                     models.CharField(
-                        default=marketplace.models.safety._public_id,
+                        default=marketplace.models.service_cards._public_id,
                         editable=False,
                         max_length=32,
                         unique=True,
@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                     "photo",
                     models.FileField(
                         blank=True,
-                        upload_to=marketplace.models.safety.card_photo_path,
+                        upload_to=marketplace.models.service_cards.card_photo_path,
                         verbose_name="证件照",
                     ),
                 ),

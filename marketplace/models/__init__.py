@@ -1,14 +1,10 @@
 from .agencies import Agency, AgencyStaff, RosterEntry
+from .appeals import AppealStatus, IncidentKind, ReliabilityAppeal
+from .blocks import HouseholdBlock
 from .catalog import Category, Division
 from .credentials import Certificate, HealthCheck, TrainingKind, TrainingRecord
 from .people import FederationOfficerProfile, HouseholdProfile, Role, User, WorkerProfile
-from .safety import (
-    AppealStatus,
-    HouseholdBlock,
-    IncidentKind,
-    ReliabilityAppeal,
-    ServiceCard,
-)
+from .service_cards import ServiceCard
 
 __all__ = [
     "Agency",

@@ -1,5 +1,5 @@
-"""Reads for the agency console: its counts, staff, roster with credential status, the
-credentials of one worker, and the agency's orders, contracts and disputes.
+"""Reads for the agency console: its staff and roster counts, staff, roster with credential
+status, the credentials of one worker, and who manages a worker (her current agency).
 
 Every queryset is scoped to one agency and loads what its serializer renders, so a list costs
 the same number of queries whatever its length.
@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from marketplace.geo import bounding_box, great_circle_km, within_radius
 from marketplace.models import (
     Agency,
     AgencyStaff,
@@ -22,10 +21,9 @@ from marketplace.models import (
     RosterEntry,
     TrainingKind,
     TrainingRecord,
+    User,
     WorkerProfile,
 )
-from orders.models import Contract, ContractSignature, Dispute, Order, ServiceRequest
-from orders.statuses import RequestStatus
 
 EXPIRY_WARNING_DAYS = 30
 
@@ -36,32 +34,19 @@ REVOKED = "revoked"
 MISSING = "missing"
 
 
-def agency_counts(*, agency: Agency) -> dict[str, int]:
-    """Staff, roster by status, orders (all and live), open disputes of the agency."""
+def agency_people_counts(*, agency: Agency) -> dict[str, int]:
+    """Staff and roster entries by status; orders.selectors.agency_counts adds the orders."""
     roster = dict(
         RosterEntry.objects.filter(agency=agency)
         .values_list("status")
         .annotate(n=Count("pk"))
         .values_list("status", "n")
     )
-    orders = Order.objects.filter(agency=agency).aggregate(
-        total=Count("pk"),
-        live=Count(
-            "pk",
-            filter=Q(
-                status__in=["pending_contract", "confirmed", "in_progress", "awaiting_confirmation"]
-            ),
-        ),
-        disputed=Count("pk", filter=Q(status="disputed")),
-    )
     return {
         "staff": AgencyStaff.objects.filter(agency=agency, user__is_active=True).count(),
         "roster_active": roster.get(RosterEntry.Status.ACTIVE, 0),
         "roster_invited": roster.get(RosterEntry.Status.INVITED, 0),
         "roster_ended": roster.get(RosterEntry.Status.ENDED, 0),
-        "orders": orders["total"],
-        "orders_live": orders["live"],
-        "open_disputes": Dispute.objects.filter(order__agency=agency, status="open").count(),
     }
 
 
@@ -217,111 +202,34 @@ def credential_status(worker: WorkerProfile, *, today: dt.date | None = None) ->
     )
 
 
-def orders_of_agency(*, agency: Agency, status: str | None = None) -> QuerySet[Order]:
-    queryset = (
-        Order.objects.filter(agency=agency)
-        .select_related(
-            "request__category", "request__division", "worker__user", "household", "agency"
-        )
-        .order_by("-created_at", "-pk")
+# ---- who manages a worker: her current agency, and its staff ------------------------------
+
+
+def current_agency(*, worker: WorkerProfile) -> Agency | None:
+    entry = (
+        RosterEntry.objects.filter(worker=worker, status=RosterEntry.Status.ACTIVE)
+        .select_related("agency")
+        .first()
     )
-    if status:
-        queryset = queryset.filter(status=status)
-    return queryset
+    return entry.agency if entry else None
 
 
-def contracts_of_agency(*, agency: Agency, status: str | None = None) -> QuerySet[Contract]:
-    queryset = (
-        Contract.objects.filter(order__agency=agency)
-        .select_related("order__worker", "order__household", "order__request__category")
-        .prefetch_related(
-            Prefetch("signatures", queryset=ContractSignature.objects.order_by("signed_at"))
-        )
-        .defer("text", "terms")
-        .order_by("-created_at", "-pk")
+def staff_agency_id(user: User) -> int | None:
+    if not user.is_authenticated:
+        return None
+    return AgencyStaff.objects.filter(user_id=user.pk).values_list("agency_id", flat=True).first()
+
+
+def manages_worker(*, user: User, worker: WorkerProfile) -> bool:
+    """Operators, and staff of the agency that rosters her now."""
+    if not user.is_authenticated:
+        return False
+    if user.is_operator:
+        return True
+    agency_id = staff_agency_id(user)
+    return (
+        agency_id is not None
+        and RosterEntry.objects.filter(
+            agency_id=agency_id, worker=worker, status=RosterEntry.Status.ACTIVE
+        ).exists()
     )
-    if status:
-        queryset = queryset.filter(status=status)
-    return queryset
-
-
-def disputes_of_agency(*, agency: Agency, status: str | None = None) -> QuerySet[Dispute]:
-    queryset = (
-        Dispute.objects.filter(order__agency=agency)
-        .select_related(
-            "order__worker", "order__household", "order__request__category", "opened_by"
-        )
-        .order_by("-opened_at", "-pk")
-    )
-    if status:
-        queryset = queryset.filter(status=status)
-    return queryset
-
-
-# ---- open requests an agency may dispatch to -------------------------------------------------
-
-OPEN_REQUESTS_RADIUS_KM = 30.0
-
-
-@dataclass(frozen=True)
-class OpenRequestBrief:
-    """What an agency sees of an open request: no household, phone or exact address."""
-
-    id: int
-    kind: str
-    category_code: str
-    category_name: str
-    division_code: str
-    division_name: str
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    budget: int
-    distance_km: float
-
-
-def open_requests_for_agency(
-    *, agency: Agency, radius_km: float = OPEN_REQUESTS_RADIUS_KM, now=None, limit: int = 100
-) -> list[OpenRequestBrief]:
-    """Open, not yet started requests whose address lies within `radius_km` of the agency's
-    division seat, soonest first (then nearest), as briefs without personal data."""
-    now = now or timezone.now()
-    seat = agency.division
-    box = bounding_box(seat.latitude, seat.longitude, radius_km)
-    in_box = Q()
-    for low, high in box.longitude_ranges:
-        in_box |= Q(longitude__gte=low, longitude__lte=high)
-    candidates = (
-        ServiceRequest.objects.filter(
-            in_box,
-            status=RequestStatus.OPEN,
-            starts_at__gt=now,
-            latitude__gte=box.min_latitude,
-            latitude__lte=box.max_latitude,
-        )
-        .select_related("category", "division")
-        .order_by("starts_at", "pk")
-    )
-    briefs = []
-    for request in candidates.iterator(chunk_size=500):
-        distance = great_circle_km(
-            seat.latitude, seat.longitude, request.latitude, request.longitude
-        )
-        if not within_radius(distance, radius_km):
-            continue
-        briefs.append(
-            OpenRequestBrief(
-                id=request.pk,
-                kind=request.kind,
-                category_code=request.category.code,
-                category_name=request.category.name,
-                division_code=request.division.code,
-                division_name=request.division.name,
-                starts_at=request.starts_at,
-                ends_at=request.ends_at,
-                budget=request.budget,
-                distance_km=round(distance, 1),
-            )
-        )
-        if len(briefs) >= limit:
-            break
-    return briefs

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from backend.exceptions import Conflict, ValidationFailed
 from marketplace.geo import great_circle_km, within_radius
 from marketplace.models import Agency, RosterEntry, User, WorkerProfile
+from marketplace.selectors.blocks import is_blocked
 from marketplace.selectors.eligibility import worker_eligibility
-from marketplace.selectors.safety import is_blocked
 from notifications.events import OFFER_CREATED, send_event_on_commit
 from orders.models import Offer, ServiceRequest
 from orders.services.offers import offer_payload, request_slots

@@ -50,8 +50,8 @@ def request_slots(service_request: ServiceRequest) -> list[tuple[dt.datetime, dt
 def request_matches(*, service_request: ServiceRequest, exclude_worker_ids=(), limit=None):
     """Ranked eligible workers for the request (marketplace matching), without the workers
     who blocked its household (so neither waves nor invitations reach them)."""
+    from marketplace.selectors.blocks import blocked_worker_ids
     from marketplace.selectors.matching import find_matches
-    from marketplace.selectors.safety import blocked_worker_ids
 
     blocked = blocked_worker_ids(household_id=service_request.household_id)
     return find_matches(
@@ -308,8 +308,8 @@ def offer_accept(*, offer_id: int, worker: WorkerProfile) -> Order:
     the household), `declined`,
     `request_closed`. Locks: worker row, then the request (conditional UPDATE), then the offer.
     """
+    from marketplace.selectors.blocks import is_blocked
     from marketplace.selectors.eligibility import is_worker_busy, worker_eligibility
-    from marketplace.selectors.safety import is_blocked
 
     offer = _own_offer(offer_id=offer_id, worker=worker)
     now = timezone.now()

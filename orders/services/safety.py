@@ -510,7 +510,7 @@ def worker_block_household(*, order_id: int, actor: User, reason: str = ""):
 
     Raises NotFound (not a party), PermissionDeniedError (not the worker).
     """
-    from marketplace.services.safety import household_block
+    from marketplace.services.blocks import household_block
     from orders.models import Offer
     from orders.statuses import OfferStatus
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from marketplace.selectors.safety import card_token
-from marketplace.services.safety import service_card_ensure
+from marketplace.selectors.service_cards import card_token
+from marketplace.services.service_cards import service_card_ensure
 from tests import factories
 from tests.web.conftest import browser, live_url, phone  # noqa: F401  (fixtures)
 from tests.web.test_browser_flow import shot

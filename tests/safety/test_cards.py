@@ -9,8 +9,8 @@ from django.test import Client
 from django.utils import timezone
 
 from marketplace.models import HealthCheck, ServiceCard
-from marketplace.selectors.safety import CARD_SALT, card_status, card_token
-from marketplace.services.safety import service_card_ensure
+from marketplace.selectors.service_cards import CARD_SALT, card_status, card_token
+from marketplace.services.service_cards import service_card_ensure
 from tests import factories
 from tests.conftest import client_for
 

@@ -197,12 +197,12 @@ class World:
     def token_for(self, path: str) -> str:
         """Bearer-less links: a worker's card QR token, a career share link."""
         if "/cards/" in path:
-            from marketplace.selectors.safety import card_token
-            from marketplace.services.safety import service_card_ensure
+            from marketplace.selectors.service_cards import card_token
+            from marketplace.services.service_cards import service_card_ensure
 
             return card_token(service_card_ensure(worker=self.worker))
         if "/career/shared/" in path:
-            from orders.services.career import career_share_token
+            from programme.services.career import career_share_token
 
             return career_share_token(worker=self.worker)[0]
         raise UnknownParameter(f"no token kind for {path}")

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 
 from backend.exceptions import DomainError
+from marketplace.models import Role
 
 
 def role_required(role: str):
@@ -39,3 +40,8 @@ def refused(request, error: DomainError, to: str):
 def template_for(request, page: str, partial: str) -> str:
     """The partial for htmx refreshes, the whole page otherwise."""
     return partial if getattr(request, "htmx", False) else page
+
+
+def is_staff_or_operator(user) -> bool:
+    """Agency staff and operators: who see safety alerts, decide appeals, read shared careers."""
+    return user.is_authenticated and (user.role == Role.AGENCY_STAFF or user.is_operator)

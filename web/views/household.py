@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from backend.exceptions import DomainError, ValidationFailed
 from marketplace.models import Role
 from orders import selectors
-from orders.apis.flow_serializers import RequestCreateSerializer
+from orders.apis.serializers.requests import RequestCreateSerializer
 from orders.services.offers import offer_invite
 from orders.services.requests import request_cancel, request_create
 from orders.statuses import (

@@ -24,7 +24,7 @@ from orders.statuses import ContractStatus, OrderStatus, Party, RequestKind
 from web.forms import ChatForm, ReasonForm, ReviewForm, apply_errors
 from web.selectors import chat_recent, own_review
 from web.views.common import refused
-from web.views.safety import check_in_arguments, order_safety_context
+from web.views.order_safety import check_in_arguments, order_safety_context
 
 
 def _order_or_404(request, order_id: int):

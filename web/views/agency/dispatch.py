@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from backend.exceptions import DomainError, ValidationFailed
-from marketplace.selectors import agencies as agency_selectors
+from orders import selectors as order_selectors
 from orders.services.dispatch import TOO_FAR, offer_dispatch
 from orders.statuses import (
     RequestKind,
@@ -30,7 +30,7 @@ DISPATCH_REASON_TEXT = {TOO_FAR: _("她的常驻点离服务地址太远。")}
 
 def _dispatch_page(request, console: Console, *, bound=None, status: int = 200):
     workers = roster_worker_choices(agency=console.agency)
-    briefs = agency_selectors.open_requests_for_agency(agency=console.agency)
+    briefs = order_selectors.open_requests_for_agency(agency=console.agency)
     rows = []
     for brief in briefs:
         if bound is not None and bound.data.get("request") == str(brief.id):
@@ -42,7 +42,7 @@ def _dispatch_page(request, console: Console, *, bound=None, status: int = 200):
         "rows": rows,
         "has_workers": bool(workers),
         "kinds": RequestKind.choices,
-        "radius_km": agency_selectors.OPEN_REQUESTS_RADIUS_KM,
+        "radius_km": order_selectors.OPEN_REQUESTS_RADIUS_KM,
     }
     return console_page(request, console, "dispatch.html", context, status=status)
 

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from marketplace.models import Agency, AgencyStaff
-from marketplace.selectors import agencies as agency_selectors
+from orders import selectors as order_selectors
 from web.views.agency.console import (
     acts_for_agencies,
     console_of,
@@ -28,5 +28,5 @@ def home(request, agency_id: int | None = None):
         agencies = Agency.objects.select_related("division").order_by("name")
         return render(request, "web/agency/choose.html", {"agencies": agencies})
     console = console_of(request, agency_id)
-    counts = agency_selectors.agency_counts(agency=console.agency)
+    counts = order_selectors.agency_counts(agency=console.agency)
     return console_page(request, console, "home.html", {"counts": counts})

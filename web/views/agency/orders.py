@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from backend.exceptions import DomainError, ValidationFailed
-from marketplace.selectors import agencies as agency_selectors
+from orders import selectors as order_selectors
 from orders.services.orders import order_dispute_resolve
 from orders.statuses import (
     ContractStatus,
@@ -37,7 +37,7 @@ def _status_filter(request, choices) -> str | None:
 @console_view
 def orders(request, console: Console):
     status = _status_filter(request, OrderStatus.choices)
-    rows = agency_selectors.orders_of_agency(agency=console.agency, status=status)[:100]
+    rows = order_selectors.orders_of_agency(agency=console.agency, status=status)[:100]
     context = {"orders": rows, "status": status, "order_statuses": OrderStatus.choices}
     return console_page(request, console, "orders.html", context)
 
@@ -45,7 +45,7 @@ def orders(request, console: Console):
 @console_view
 def contracts(request, console: Console):
     status = _status_filter(request, ContractStatus.choices)
-    rows = agency_selectors.contracts_of_agency(agency=console.agency, status=status)[:100]
+    rows = order_selectors.contracts_of_agency(agency=console.agency, status=status)[:100]
     context = {
         "contracts": rows,
         "status": status,
@@ -57,7 +57,7 @@ def contracts(request, console: Console):
 def _disputes_page(request, console: Console, *, bound=None, bound_id=None, status=200):
     selected = _status_filter(request, DisputeStatus.choices)
     disputes = list(
-        agency_selectors.disputes_of_agency(agency=console.agency, status=selected)[:100]
+        order_selectors.disputes_of_agency(agency=console.agency, status=selected)[:100]
     )
     rows = [
         (d, bound if d.order_id == bound_id else DisputeResolveForm(prefix=f"d{d.order_id}"))
@@ -81,7 +81,7 @@ def disputes(request, console: Console):
 @console_view
 @require_POST
 def dispute_resolve(request, console: Console, order_id: int):
-    if not agency_selectors.orders_of_agency(agency=console.agency).filter(pk=order_id).exists():
+    if not order_selectors.orders_of_agency(agency=console.agency).filter(pk=order_id).exists():
         raise Http404
     form = DisputeResolveForm(request.POST, prefix=f"d{order_id}")
     if form.is_valid():

@@ -1,4 +1,4 @@
-"""A worker's career record (issue 8): training, certificates, competitions, placements and
+"""A worker's career record: training, certificates, competitions, placements and
 ratings on one page and in a PDF, shareable with a new agency through a signed link that
 expires after CAREER_SHARE_DAYS. Nothing on it reaches a household: no household names,
 addresses or phone numbers, and none of hers (no phone, no ID number)."""
@@ -14,11 +14,20 @@ from django.core import signing
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from reportlab import rl_config
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from marketplace.models import RosterEntry, WorkerProfile
 from marketplace.selectors.ranking import bayesian_rating
 from orders.models import Order, Review
 from orders.statuses import OrderStatus, Party
+from programme.models import CompetitionEntry
 
 SHARE_SALT = "meijia.career-share"
 
@@ -40,8 +49,6 @@ class CareerRecord:
 
 
 def career_record(*, worker: WorkerProfile) -> CareerRecord:
-    from programme.models import CompetitionEntry
-
     completed = Order.objects.filter(worker=worker, status=OrderStatus.COMPLETED)
     return CareerRecord(
         worker=worker,
@@ -184,105 +191,111 @@ def career_as_dict(record: CareerRecord) -> dict:
 
 # --- PDF ------------------------------------------------------------------------------------
 
+PDF_FONT = "STSong-Light"  # reportlab's built-in CID font: Chinese without a font file
 
-def career_pdf(record: CareerRecord, *, compress: bool = True) -> bytes:
-    """The record as an A4 PDF, Chinese set in reportlab's built-in CID font STSong-Light
-    (no font file, no network). `compress=False` leaves the text streams readable."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    font = "STSong-Light"
-    if font not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(font))
-    title = ParagraphStyle("title", fontName=font, fontSize=18, leading=24, spaceAfter=6)
-    heading = ParagraphStyle("heading", fontName=font, fontSize=13, leading=18, spaceBefore=8)
-    body = ParagraphStyle("body", fontName=font, fontSize=10, leading=14)
-    data = career_as_dict(record)
+@dataclass(frozen=True)
+class _PdfStyles:
+    title: ParagraphStyle
+    heading: ParagraphStyle
+    body: ParagraphStyle
 
-    def table(rows: list[list[str]]) -> Table:
-        if len(rows) == 1:
-            rows = rows + [[_("暂无")] + [""] * (len(rows[0]) - 1)]
-        cells = [[Paragraph(str(cell), body) for cell in row] for row in rows]
-        result = Table(cells, hAlign="LEFT", repeatRows=1)
-        result.setStyle(
-            TableStyle(
-                [
-                    ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#fbe4ee")),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ]
-            )
-        )
-        return result
 
-    worker = data["worker"]
-    story = [
-        Paragraph(_("家政服务员职业档案") + f"：{worker['name']}", title),
-        Paragraph(
-            _("工种") + "：" + ("、".join(t["name"] for t in data["trades"]) or _("暂无")), body
+def _pdf_styles() -> _PdfStyles:
+    if PDF_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
+    return _PdfStyles(
+        title=ParagraphStyle("title", fontName=PDF_FONT, fontSize=18, leading=24, spaceAfter=6),
+        heading=ParagraphStyle(
+            "heading", fontName=PDF_FONT, fontSize=13, leading=18, spaceBefore=8
         ),
+        body=ParagraphStyle("body", fontName=PDF_FONT, fontSize=10, leading=14),
+    )
+
+
+def _pdf_table(rows: list[list[str]], body: ParagraphStyle) -> Table:
+    """A gridded table under its header row ("暂无" in an empty one)."""
+    if len(rows) == 1:
+        rows = rows + [[_("暂无")] + [""] * (len(rows[0]) - 1)]
+    cells = [[Paragraph(str(cell), body) for cell in row] for row in rows]
+    result = Table(cells, hAlign="LEFT", repeatRows=1)
+    result.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#fbe4ee")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return result
+
+
+def _pdf_summary(record: CareerRecord, data: dict, styles: _PdfStyles) -> list:
+    """Her name, trades, rating, completed jobs and when the record was generated."""
+    trades = "、".join(t["name"] for t in data["trades"]) or _("暂无")
+    generated = timezone.localtime(record.generated_at).strftime("%Y-%m-%d %H:%M")
+    return [
+        Paragraph(_("家政服务员职业档案") + f"：{data['worker']['name']}", styles.title),
+        Paragraph(_("工种") + "：" + trades, styles.body),
         Paragraph(
             _("评分")
             + f"：{data['rating']}（{data['rating_count']}）  "
             + _("完成服务")
             + f"：{data['completed_jobs']}",
-            body,
+            styles.body,
         ),
-        Paragraph(
-            _("生成时间")
-            + "："
-            + timezone.localtime(record.generated_at).strftime("%Y-%m-%d %H:%M"),
-            body,
-        ),
-        Paragraph(_("培训记录"), heading),
-        table(
+        Paragraph(_("生成时间") + "：" + generated, styles.body),
+    ]
+
+
+def _pdf_sections(data: dict) -> list[tuple[str, list[list[str]]]]:
+    """Each section's heading and table rows (header row first)."""
+    return [
+        (
+            _("培训记录"),
             [[_("课程"), _("培训机构"), _("结业日期")]]
-            + [[t["course"], t["provider"], str(t["completed_on"])] for t in data["training"]]
+            + [[t["course"], t["provider"], str(t["completed_on"])] for t in data["training"]],
         ),
-        Paragraph(_("资格证书"), heading),
-        table(
+        (
+            _("资格证书"),
             [[_("工种"), _("证书编号"), _("发证机构"), _("有效期至")]]
             + [
                 [c["category_name"], c["number"], c["issuer"], str(c["expires_on"] or "—")]
                 for c in data["certificates"]
-            ]
+            ],
         ),
-        Paragraph(_("技能竞赛"), heading),
-        table(
+        (
+            _("技能竞赛"),
             [[_("竞赛"), _("日期"), _("奖项")]]
             + [
                 [e["name"], str(e["held_on"]), e["prize_label"] or str(e["rank"] or "—")]
                 for e in data["competitions"]
-            ]
+            ],
         ),
-        Paragraph(_("就业经历"), heading),
-        table(
+        (
+            _("就业经历"),
             [[_("家政企业"), _("入职日期"), _("离职日期")]]
             + [
                 [p["agency"], str(p["started_on"] or "—"), str(p["ended_on"] or "—")]
                 for p in data["placements"]
-            ]
+            ],
         ),
-        Paragraph(_("服务记录"), heading),
-        table(
+        (
+            _("服务记录"),
             [[_("工种"), _("完成单数")]]
-            + [[row["category_name"], str(row["jobs"])] for row in data["jobs_by_trade"]]
+            + [[row["category_name"], str(row["jobs"])] for row in data["jobs_by_trade"]],
         ),
-        Paragraph(_("雇主评价"), heading),
-        table(
+        (
+            _("雇主评价"),
             [[_("评分"), _("评价")]]
-            + [[str(r["rating"]), r["comment"] or "—"] for r in data["reviews"]]
-        ),
-        Spacer(1, 6 * mm),
-        Paragraph(
-            _("本档案由家政美家平台根据已核验的记录生成，不含手机号、身份证号和住址。"), body
+            + [[str(r["rating"]), r["comment"] or "—"] for r in data["reviews"]],
         ),
     ]
+
+
+def _pdf_build(story: list, *, compress: bool) -> bytes:
+    """Lay the story out on A4; `invariant` keeps the bytes the same for the same record."""
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
@@ -294,15 +307,31 @@ def career_pdf(record: CareerRecord, *, compress: bool = True) -> bytes:
         bottomMargin=15 * mm,
     )
     document.invariant = True
-    if not compress:
-        from reportlab import rl_config
-
-        previous = rl_config.pageCompression
-        rl_config.pageCompression = 0
-        try:
-            document.build(story)
-        finally:
-            rl_config.pageCompression = previous
-    else:
+    if compress:
         document.build(story)
+        return buffer.getvalue()
+    previous = rl_config.pageCompression
+    rl_config.pageCompression = 0
+    try:
+        document.build(story)
+    finally:
+        rl_config.pageCompression = previous
     return buffer.getvalue()
+
+
+def career_pdf(record: CareerRecord, *, compress: bool = True) -> bytes:
+    """The record as an A4 PDF, Chinese set in reportlab's built-in CID font STSong-Light
+    (no font file, no network). `compress=False` leaves the text streams readable."""
+    styles = _pdf_styles()
+    data = career_as_dict(record)
+    story = _pdf_summary(record, data, styles)
+    for heading, rows in _pdf_sections(data):
+        story += [Paragraph(heading, styles.heading), _pdf_table(rows, styles.body)]
+    story += [
+        Spacer(1, 6 * mm),
+        Paragraph(
+            _("本档案由家政美家平台根据已核验的记录生成，不含手机号、身份证号和住址。"),
+            styles.body,
+        ),
+    ]
+    return _pdf_build(story, compress=compress)

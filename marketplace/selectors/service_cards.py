@@ -1,4 +1,4 @@
-"""Reads for trust and safety: a worker's card status, blocked pairs, appeals, her agency."""
+"""Reads of the service card: its colour from her credentials, and its signed token."""
 
 from __future__ import annotations
 
@@ -6,25 +6,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core import signing
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.models import (
-    Agency,
-    AgencyStaff,
-    Certificate,
-    HealthCheck,
-    HouseholdBlock,
-    ReliabilityAppeal,
-    RosterEntry,
-    ServiceCard,
-    User,
-    WorkerProfile,
-)
+from marketplace.models import Certificate, HealthCheck, ServiceCard, WorkerProfile
 
 CARD_SALT = "meijia.service-card"
+
+
 EXPIRING_DAYS = 30
+
 
 GREEN, YELLOW, RED = "green", "yellow", "red"
 
@@ -103,64 +94,3 @@ def card_from_token(token: str) -> ServiceCard | None:
     if card is None or card.is_revoked or card.version != data.get("v"):
         return None
     return card
-
-
-def current_agency(*, worker: WorkerProfile) -> Agency | None:
-    entry = (
-        RosterEntry.objects.filter(worker=worker, status=RosterEntry.Status.ACTIVE)
-        .select_related("agency")
-        .first()
-    )
-    return entry.agency if entry else None
-
-
-def staff_agency_id(user: User) -> int | None:
-    if not user.is_authenticated:
-        return None
-    return AgencyStaff.objects.filter(user_id=user.pk).values_list("agency_id", flat=True).first()
-
-
-def manages_worker(*, user: User, worker: WorkerProfile) -> bool:
-    """Operators, and staff of the agency that rosters her now."""
-    if not user.is_authenticated:
-        return False
-    if user.is_operator:
-        return True
-    agency_id = staff_agency_id(user)
-    return (
-        agency_id is not None
-        and RosterEntry.objects.filter(
-            agency_id=agency_id, worker=worker, status=RosterEntry.Status.ACTIVE
-        ).exists()
-    )
-
-
-def blocked_worker_ids(*, household_id: int) -> list[int]:
-    """Workers who blocked this household: never offered, invited or dispatched to it."""
-    return list(
-        HouseholdBlock.objects.filter(household_id=household_id).values_list("worker_id", flat=True)
-    )
-
-
-def is_blocked(*, worker_id: int, household_id: int) -> bool:
-    return HouseholdBlock.objects.filter(worker_id=worker_id, household_id=household_id).exists()
-
-
-def blocks_of_worker(*, worker: WorkerProfile) -> QuerySet[HouseholdBlock]:
-    return HouseholdBlock.objects.filter(worker=worker).select_related("household")
-
-
-def appeals_of_worker(*, worker: WorkerProfile) -> QuerySet[ReliabilityAppeal]:
-    return ReliabilityAppeal.objects.filter(worker=worker).select_related("agency", "decided_by")
-
-
-def appeals_to_decide(*, user: User) -> QuerySet[ReliabilityAppeal]:
-    """Appeals this staff member's agency decides (operators: those without an agency, and
-    every other one too)."""
-    queryset = ReliabilityAppeal.objects.select_related("worker", "agency", "decided_by")
-    if user.is_operator:
-        return queryset
-    agency_id = staff_agency_id(user)
-    if agency_id is None:
-        return queryset.none()
-    return queryset.filter(agency_id=agency_id)

@@ -1,0 +1,111 @@
+"""Writes of the service card: issue, photo, revoke, reissue."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from backend.exceptions import NotFound, ValidationFailed
+from marketplace.models import ServiceCard, User, WorkerProfile
+from marketplace.selectors.agencies import manages_worker
+
+# JPEG, PNG and WebP by their first bytes (the declared content type is not trusted).
+PHOTO_SIGNATURES = {
+    b"\xff\xd8\xff": "jpg",
+    b"\x89PNG\r\n\x1a\n": "png",
+}
+
+
+def _photo_extension(head: bytes) -> str | None:
+    for signature, extension in PHOTO_SIGNATURES.items():
+        if head.startswith(signature):
+            return extension
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    return None
+
+
+def service_card_ensure(*, worker: WorkerProfile) -> ServiceCard:
+    """Her card, issued on first need (a unique constraint settles two first needs)."""
+    card = ServiceCard.objects.filter(worker=worker).first()
+    if card is not None:
+        return card
+    try:
+        with transaction.atomic():
+            return ServiceCard.objects.create(worker=worker)
+    except IntegrityError:
+        return ServiceCard.objects.get(worker=worker)
+
+
+def _managed_card(*, worker_id: int, actor: User) -> ServiceCard:
+    worker = WorkerProfile.objects.filter(pk=worker_id).first()
+    if worker is None or not manages_worker(user=actor, worker=worker):
+        raise NotFound(_("服务员不存在。"))
+    return service_card_ensure(worker=worker)
+
+
+def service_card_revoke(*, worker_id: int, actor: User, reason: str) -> ServiceCard:
+    """Her agency (or an operator) revokes the card: every token issued so far stops
+    verifying (the version moves on) and the card shows as invalid until reissued.
+
+    Raises NotFound (not her agency), ValidationFailed (`reason`).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("请填写吊销原因。"), field="reason")
+    card = _managed_card(worker_id=worker_id, actor=actor)
+    ServiceCard.objects.filter(pk=card.pk).update(
+        version=F("version") + 1,
+        revoked_at=timezone.now(),
+        revoked_by=actor,
+        revoke_reason=reason[:200],
+    )
+    card.refresh_from_db()
+    return card
+
+
+def service_card_reissue(*, worker_id: int, actor: User) -> ServiceCard:
+    """A new token for the card (old ones stop verifying); a revoked card becomes valid."""
+    card = _managed_card(worker_id=worker_id, actor=actor)
+    ServiceCard.objects.filter(pk=card.pk).update(
+        version=F("version") + 1,
+        reissued_at=timezone.now(),
+        revoked_at=None,
+        revoked_by=None,
+        revoke_reason="",
+    )
+    card.refresh_from_db()
+    return card
+
+
+def service_card_photo_set(*, worker: WorkerProfile, upload) -> ServiceCard:
+    """Her card photo: JPEG, PNG or WebP (by content), at most CARD_PHOTO_MAX_BYTES.
+
+    Raises ValidationFailed on `photo`.
+    """
+    limit = int(settings.MEIJIA.get("CARD_PHOTO_MAX_BYTES", 2 * 1024 * 1024))
+    if upload is None:
+        raise ValidationFailed(_("请选择照片。"), field="photo")
+    if upload.size > limit:
+        raise ValidationFailed(
+            _("照片不能超过%(size)sMB。") % {"size": round(limit / 1024 / 1024, 1)},
+            field="photo",
+            code="too_large",
+        )
+    head = upload.read(16)
+    upload.seek(0)
+    extension = _photo_extension(head)
+    if extension is None:
+        raise ValidationFailed(
+            _("照片须为JPEG、PNG或WebP格式。"), field="photo", code="invalid_type"
+        )
+    card = service_card_ensure(worker=worker)
+    old = card.photo.name if card.photo else ""
+    card.photo.save(f"photo.{extension}", upload, save=False)
+    card.save(update_fields=["photo"])
+    if old and old != card.photo.name:
+        card.photo.storage.delete(old)
+    return card
