@@ -1,4 +1,4 @@
-"""ASGI entry point: HTTP through Django, `/ws/` through Channels (notifications app)."""
+"""ASGI entry point: HTTP through Django, `/ws/` through Channels (the user's socket, with chat)."""
 
 import os
 
@@ -8,10 +8,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings.local")
 django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from django.urls import path  # noqa: E402
 
 from backend.observability import WebSocketCountMiddleware  # noqa: E402
+from chat.consumers import ChatConsumer  # noqa: E402
 from notifications.auth import SocketAuthMiddleware  # noqa: E402
-from notifications.routing import websocket_urlpatterns  # noqa: E402
+
+# One socket per user: the base consumer (notifications) relays events; chat adds its frames.
+websocket_urlpatterns = [path("ws/", ChatConsumer.as_asgi())]
 
 application = ProtocolTypeRouter(
     {

@@ -42,6 +42,7 @@ api_docs = csp_update(
 api_v1 = [
     path("", include("marketplace.urls")),
     path("", include("orders.urls")),
+    path("", include("chat.urls")),
     path("", include("notifications.urls")),
     path("programme/", include("programme.urls")),
     path("", include(programme_urls.career_urlpatterns)),

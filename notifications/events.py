@@ -16,7 +16,7 @@ from notifications.models import Notification
 
 logger = logging.getLogger(__name__)
 
-# Event types (PRODUCT.md §5). Chat travels by its own path (notifications.services), no inbox row.
+# Event types (PRODUCT.md §5). Chat travels by its own path (chat.services), no inbox row.
 OFFER_CREATED = "offer.created"
 OFFER_WITHDRAWN = "offer.withdrawn"
 ORDER_UPDATED = "order.updated"

@@ -9,10 +9,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chat.models import ChatMessage
 from marketplace.models import Category, WorkerProfile
 from marketplace.selectors import eligibility as rules
 from marketplace.selectors.eligibility import worker_eligibility
-from notifications.models import ChatMessage
 from orders.models import Occurrence, Offer, Review, ServiceRequest
 from orders.selectors import match_cards_prefetch
 from orders.services.offers import request_matches, request_slots

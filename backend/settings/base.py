@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "orders",
     "notifications",
     "programme",
+    "chat",
     "metrics",
     "web",
     "demo",

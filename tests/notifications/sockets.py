@@ -1,17 +1,37 @@
-"""Helpers that drive the real ASGI application through WebsocketCommunicator."""
+"""Helpers and fixtures that drive the real ASGI application through WebsocketCommunicator
+(shared by the notifications and chat socket tests; their conftest.py files use the fixtures)."""
 
 import asyncio
 import itertools
 
+import pytest
 from channels.db import database_sync_to_async
+from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 from rest_framework_simplejwt.tokens import AccessToken
 
 from backend.asgi import application
+from tests import factories
 
 GOOD_ORIGIN = (b"origin", b"http://127.0.0.1")
 _client_ids = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def fresh_channel_layer():
+    # Layers hold queues bound to one event loop; each async test runs on its own loop.
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
+@pytest.fixture
+def agency_order():
+    """An order with a household, a worker and one agency staff member (plus a stranger)."""
+    staff = factories.AgencyStaffFactory()
+    order = factories.OrderFactory(agency=staff.agency)
+    return order, staff.user
 
 
 def access_token(user) -> str:

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from notifications.models import ChatMessage
+from chat.models import ChatMessage
 from orders.models import ContractSignature, Order, Review, ServiceRequest
 from orders.statuses import ContractStatus, OrderStatus
 from tests import factories

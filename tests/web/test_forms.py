@@ -345,7 +345,7 @@ def test_chat_without_socket_stores_the_message_once():
     body = {"body": "请问几点到？", "client_id": "c-1"}
     assert client.post(f"/orders/{order.pk}/chat/", body).status_code == 302
     client.post(f"/orders/{order.pk}/chat/", body)
-    from notifications.models import ChatMessage
+    from chat.models import ChatMessage
 
     assert ChatMessage.objects.filter(order=order).count() == 1
     html = session_client(order.worker.user).get(f"/orders/{order.pk}/").content.decode()

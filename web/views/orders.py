@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.exceptions import DomainError, NotFound, ValidationFailed
-from notifications.services import chat_is_open, chat_message_send
+from chat.services import chat_is_open, chat_message_send
 from orders import selectors
 from orders.parties import party_of
 from orders.services import orders as order_services

@@ -10,7 +10,7 @@ import time
 import pytest
 from channels.db import database_sync_to_async
 
-from notifications.models import ChatMessage
+from chat.models import ChatMessage
 from tests import factories
 from tests.notifications.sockets import connected, receive
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from notifications.models import MAX_MESSAGE_LENGTH, ChatMessage, ReadMarker
+from chat.models import MAX_MESSAGE_LENGTH, ChatMessage, ReadMarker
 from tests import factories
 from tests.conftest import client_for
 

@@ -5,7 +5,7 @@ import asyncio
 import pytest
 from channels.db import database_sync_to_async
 
-from notifications.models import ChatMessage
+from chat.models import ChatMessage
 from tests import factories
 from tests.notifications.sockets import close_all, connected, receive, send_chat
 

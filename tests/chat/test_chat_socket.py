@@ -7,8 +7,8 @@ import pytest
 from channels.db import database_sync_to_async
 from django.utils import timezone
 
-from notifications.models import MAX_MESSAGE_LENGTH, ChatMessage, ReadMarker
-from notifications.selectors import chat_unread_counts
+from chat.models import MAX_MESSAGE_LENGTH, ChatMessage, ReadMarker
+from chat.selectors import chat_unread_counts
 from tests import factories
 from tests.notifications.sockets import (
     close_all,
