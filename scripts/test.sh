@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The test command (README, `make test`, .ci/run): installs system pieces the tests need, then pytest.
+# The test command (README, `make test`, .ci/run): installs system pieces the tests need, then pytest
+# on every core.
 # Browser tests need Debian's Chromium and CJK fonts (without them Chinese renders as boxes);
 # MEIJIA_SKIP_BROWSER=1 skips both the install and the browser tests.
 set -euo pipefail
@@ -25,4 +26,10 @@ elif [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -i "noto.*cjk" >
     fi
 fi
 
-exec .venv/bin/python -m pytest "${browser_marker[@]}" "$@"
+# Spread the tests over every core (pytest-xdist), a test file per worker at a time so that a
+# file's module-scoped fixtures (the browser tests' server) start once; MEIJIA_TEST_WORKERS=0
+# runs them in this process.
+workers=(-n "${MEIJIA_TEST_WORKERS:-auto}" --dist loadfile)
+[ "${MEIJIA_TEST_WORKERS:-auto}" = 0 ] && workers=()
+
+exec .venv/bin/python -m pytest "${workers[@]}" "${browser_marker[@]}" "$@"
