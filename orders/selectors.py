@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+import datetime as dt
+from dataclasses import dataclass
 
-from marketplace.models import AgencyStaff, User
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+
+from marketplace.models import AgencyStaff, Certificate, HealthCheck, User
+from marketplace.selectors.eligibility import is_worker_busy as _marketplace_is_worker_busy
+from marketplace.selectors.eligibility import service_dates
 from orders.models import Contract, Occurrence, Offer, Order, OrderEvent, ServiceRequest
+from orders.statuses import OrderStatus, Party
 
 
 def requests_of_household(*, user: User) -> QuerySet[ServiceRequest]:
@@ -89,11 +95,6 @@ def match_cards_prefetch(*, service_request: ServiceRequest, workers: list, slot
     """Attach each matched worker's valid certificates and health checks (valid over `slots`)
     as `valid_certificates` / `valid_health_checks`; return {worker id: offer status} for the
     offers this request already sent them. Three queries, whatever the number of workers."""
-    from django.db.models import prefetch_related_objects
-
-    from marketplace.models import Certificate, HealthCheck
-    from marketplace.selectors.eligibility import service_dates
-
     starts_on, ends_on = service_dates(slots)
     prefetch_related_objects(
         workers,
@@ -121,3 +122,54 @@ def match_cards_prefetch(*, service_request: ServiceRequest, workers: list, slot
             request=service_request, worker__in=[w.pk for w in workers]
         ).values_list("worker_id", "status")
     )
+
+
+# --- busy time ---------------------------------------------------------------------------------
+
+
+def is_worker_busy(*, worker_id: int, slots, exclude_order_id: int | None = None) -> bool:
+    """Whether the worker has a live order's visit overlapping any of the slots (her visits of
+    order `exclude_order_id` aside)."""
+    return _marketplace_is_worker_busy(
+        worker_id=worker_id, slots=slots, exclude_order_id=exclude_order_id
+    )
+
+
+# --- reliability -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Incident:
+    kind: str  # no_show | late_cancellation | completed
+    order_id: int
+    at: dt.datetime | None
+    category_name: str
+
+
+def worker_incidents(*, worker_id: int) -> list[Incident]:
+    """Her recorded no-shows and late cancellations and her completed jobs, newest first."""
+    orders = (
+        Order.objects.filter(worker_id=worker_id)
+        .filter(
+            Q(status=OrderStatus.COMPLETED)
+            | Q(no_show_party=Party.WORKER)
+            | Q(
+                cancelled_by_party=Party.WORKER,
+                events__to_status=OrderStatus.CANCELLED,
+                events__data__is_late=True,
+            )
+        )
+        .select_related("request__category")
+        .distinct()
+        .order_by("-updated_at", "-pk")
+    )
+    incidents = []
+    for order in orders:
+        category = order.request.category.name
+        if order.no_show_party == Party.WORKER:
+            incidents.append(Incident("no_show", order.pk, order.cancelled_at, category))
+        elif order.status == OrderStatus.COMPLETED:
+            incidents.append(Incident("completed", order.pk, order.completed_at, category))
+        else:
+            incidents.append(Incident("late_cancellation", order.pk, order.cancelled_at, category))
+    return incidents

@@ -28,8 +28,8 @@ from marketplace.permissions import IsWorker
 from marketplace.selectors import safety as selectors
 from marketplace.selectors.ranking import reliability
 from marketplace.services import safety as services
-from orders.services import career
-from orders.services import safety as order_safety
+from orders import selectors as order_selectors
+from orders.services import blocks, career, sos, start_codes
 
 # --- shapes ---------------------------------------------------------------------------------
 
@@ -245,7 +245,7 @@ class StartCodeApi(APIView):
 
     @extend_schema(responses={200: StartCodeOutput, 204: None})
     def get(self, request, order_id: int):
-        code = order_safety.start_code_current(order_id=order_id, user=request.user)
+        code = start_codes.start_code_current(order_id=order_id, user=request.user)
         if code is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(StartCodeOutput(code).data)
@@ -254,7 +254,7 @@ class StartCodeApi(APIView):
 class StartCodeRegenerateApi(APIView):
     @extend_schema(request=None, responses=StartCodeOutput)
     def post(self, request, order_id: int):
-        code = order_safety.start_code_regenerate(order_id=order_id, user=request.user)
+        code = start_codes.start_code_regenerate(order_id=order_id, user=request.user)
         return Response(StartCodeOutput(code).data)
 
 
@@ -263,9 +263,7 @@ class SosApi(APIView):
     def post(self, request, order_id: int):
         data = PositionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        alert = order_safety.safety_sos_raise(
-            order_id=order_id, actor=request.user, **data.validated_data
-        )
+        alert = sos.safety_sos_raise(order_id=order_id, actor=request.user, **data.validated_data)
         return Response(AlertOutput(alert).data, status=status.HTTP_201_CREATED)
 
 
@@ -274,7 +272,7 @@ class BlockHouseholdApi(APIView):
     def post(self, request, order_id: int):
         data = ReasonInput(data=request.data)
         data.is_valid(raise_exception=True)
-        block, created = order_safety.worker_block_household(
+        block, created = blocks.worker_block_household(
             order_id=order_id, actor=request.user, reason=data.validated_data["reason"]
         )
         return Response(BlockOutput(block).data, status=status.HTTP_201_CREATED if created else 200)
@@ -310,7 +308,7 @@ class OwnBlockDeleteApi(APIView):
 
 def reliability_report(worker: WorkerProfile) -> dict:
     """Her score from ranking.reliability and the incidents behind it, with any appeal."""
-    incidents = order_safety.worker_incidents(worker_id=worker.pk)
+    incidents = order_selectors.worker_incidents(worker_id=worker.pk)
     appeals = {(a.order_id, a.incident): a for a in selectors.appeals_of_worker(worker=worker)}
     return {
         "score": round(
@@ -382,7 +380,7 @@ class OwnAppealsApi(APIView):
             order_id=data.validated_data["order"],
             incident=data.validated_data["incident"],
             reason=data.validated_data["reason"],
-            incidents=order_safety.worker_incidents(worker_id=worker.pk),
+            incidents=order_selectors.worker_incidents(worker_id=worker.pk),
         )
         return Response(AppealOutput(appeal).data, status=status.HTTP_201_CREATED)
 

@@ -22,9 +22,9 @@ from orders.apis.agreement_serializers import (
     ReviewOutput,
     WorkerReviewOutput,
 )
+from orders.privacy import contract_display
 from orders.services import contracts, occurrences, placements, reviews
 from orders.services.contracts import PARTY_LABELS
-from orders.services.safety import contract_display
 
 
 def _paginated(view, request, queryset, serializer_class):

@@ -32,9 +32,10 @@ from orders.apis.flow_serializers import (
 )
 from orders.models import Offer, Order, ServiceRequest
 from orders.parties import party_of
+from orders.services import attendance, cancellation, disputes
 from orders.services import offers as offer_services
-from orders.services import orders as order_services
-from orders.services.requests import request_cancel, request_create
+from orders.services.cancellation import request_cancel
+from orders.services.requests import request_create
 from orders.statuses import OfferStatus, OrderStatus
 
 STATUS_PARAMETER = OpenApiParameter("status", str, description="filter by status")
@@ -202,8 +203,8 @@ def _render_order(request, order_id: int, http_status=status.HTTP_200_OK) -> Res
         raise NotFound("订单不存在。")
     party = party_of(request.user, order)
     context = {"party": party}
-    if order.status in order_services.CANCELLABLE_STATUSES and party:
-        context["cancellation"] = order_services.cancellation_quote(order=order, party=party)
+    if order.status in cancellation.CANCELLABLE_STATUSES and party:
+        context["cancellation"] = cancellation.cancellation_quote(order=order, party=party)
     return Response(OrderDetailSerializer(order, context=context).data, status=http_status)
 
 
@@ -241,7 +242,7 @@ class OrderCheckInApi(APIView):
     def post(self, request, order_id: int):
         serializer = CheckInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        order_services.order_check_in(
+        attendance.order_check_in(
             order_id=order_id,
             actor=request.user,
             occurrence_id=serializer.validated_data.get("occurrence"),
@@ -259,7 +260,7 @@ class OrderCompleteApi(APIView):
     def post(self, request, order_id: int):
         serializer = AttendanceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        order_services.order_complete(
+        attendance.order_complete(
             order_id=order_id,
             actor=request.user,
             occurrence_id=serializer.validated_data.get("occurrence"),
@@ -270,7 +271,7 @@ class OrderCompleteApi(APIView):
 class OrderConfirmApi(APIView):
     @extend_schema(request=None, responses=OrderDetailSerializer)
     def post(self, request, order_id: int):
-        order_services.order_confirm(order_id=order_id, actor=request.user)
+        attendance.order_confirm(order_id=order_id, actor=request.user)
         return _render_order(request, order_id)
 
 
@@ -284,11 +285,11 @@ class OrderCancelApi(APIView):
     )
     def post(self, request, order_id: int):
         if _truthy(request.query_params.get("preview")):
-            quote = order_services.order_cancel_preview(order_id=order_id, actor=request.user)
+            quote = cancellation.order_cancel_preview(order_id=order_id, actor=request.user)
             return Response(CancelPreviewSerializer(quote).data)
         serializer = ReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        order_services.order_cancel(
+        cancellation.order_cancel(
             order_id=order_id, actor=request.user, reason=serializer.validated_data["reason"]
         )
         return _render_order(request, order_id)
@@ -299,7 +300,7 @@ class OrderNoShowApi(APIView):
     def post(self, request, order_id: int):
         serializer = NoShowSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        order_services.order_report_no_show(
+        cancellation.order_report_no_show(
             order_id=order_id,
             actor=request.user,
             absent_party=serializer.validated_data["party"],
@@ -313,7 +314,7 @@ class OrderDisputeApi(APIView):
     def post(self, request, order_id: int):
         serializer = ReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        dispute = order_services.order_dispute_open(
+        dispute = disputes.order_dispute_open(
             order_id=order_id, actor=request.user, reason=serializer.validated_data["reason"]
         )
         return Response(DisputeSerializer(dispute).data, status=status.HTTP_201_CREATED)
@@ -324,7 +325,7 @@ class OrderDisputeResolveApi(APIView):
     def post(self, request, order_id: int):
         serializer = DisputeResolveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        dispute = order_services.order_dispute_resolve(
+        dispute = disputes.order_dispute_resolve(
             order_id=order_id, actor=request.user, **serializer.validated_data
         )
         return Response(DisputeSerializer(dispute).data)

@@ -324,7 +324,7 @@ class OrderSerializer(serializers.ModelSerializer):
     def get_address(self, obj) -> str | None:
         """The exact address: the household's own; the worker side's once the contract is
         signed (docs/privacy.md). The viewer is the request's user."""
-        from orders.services.safety import address_visible_to
+        from orders.privacy import address_visible_to
 
         party = self.context.get("party")
         request = self.context.get("request")

@@ -1,3 +1,4 @@
+from .alerts import SafetyAlert, SafetyAlertKind
 from .contracts import Contract, ContractSignature
 from .offers import Offer
 from .orders import Dispute, Order, OrderEvent
@@ -10,7 +11,7 @@ from .payments import (
 )
 from .requests import Occurrence, ServiceRequest
 from .reviews import Review
-from .safety import SafetyAlert, SafetyAlertKind, StartCode
+from .start_codes import StartCode
 
 __all__ = [
     "Contract",

@@ -1,7 +1,7 @@
-"""Offers: waves to the best matches, invitations, accept (first valid accept wins), decline.
+"""Offers: waves to the best matches, invitations, accept (first valid accept wins), decline,
+expiry and withdrawal. The lock order is documented in one place: orders/locks.py.
 
-Lock order, everywhere in this app: worker profile → service request → offers → order. The
-accept path takes the worker row (so one worker's accepts of different requests are serial
+The accept path takes the worker row (so one worker's accepts of different requests are serial
 and the busy check holds), then claims the request with a conditional UPDATE (open →
 matched), then the offer (pending → accepted); the `one_live_order_per_request` constraint is
 the last guard. Decline and expiry lock the request before touching an offer.
@@ -16,7 +16,6 @@ callers never send the same wave twice.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -26,33 +25,21 @@ from django.utils.translation import gettext as _
 from backend.exceptions import Conflict, NotFound, ValidationFailed
 from backend.fact_changes import order_facts_changed
 from marketplace.models import RosterEntry, User, WorkerProfile
-from notifications.events import OFFER_CREATED, send_event_on_commit
-from orders.models import Occurrence, Offer, Order, OrderEvent, ServiceRequest
-from orders.services.requests import _withdraw_pending_offers
+from marketplace.selectors.eligibility import is_worker_busy, worker_eligibility
+from marketplace.selectors.matching import find_matches
+from marketplace.selectors.safety import blocked_worker_ids, is_blocked
+from notifications.events import OFFER_CREATED, OFFER_WITHDRAWN, send_event_on_commit
+from orders.models import Occurrence, Offer, Order, ServiceRequest
+from orders.pricing import order_price_for
+from orders.services.contracts import contract_draft
+from orders.services.orders import order_event_record
 from orders.statuses import OccurrenceStatus, OfferSource, OfferStatus, RequestStatus
-
-logger = logging.getLogger(__name__)
-
-
-def request_slots(service_request: ServiceRequest) -> list[tuple[dt.datetime, dt.datetime]]:
-    """(start, end) of each scheduled occurrence: what busy-time checks and matching look at."""
-    return [
-        (o.starts_at, o.ends_at)
-        for o in Occurrence.objects.filter(
-            # Unassigned visits only: a replaced placement worker's served part stays hers.
-            request=service_request,
-            status=OccurrenceStatus.SCHEDULED,
-            order__isnull=True,
-        ).order_by("starts_at")
-    ]
+from orders.visits import request_slots
 
 
 def request_matches(*, service_request: ServiceRequest, exclude_worker_ids=(), limit=None):
     """Ranked eligible workers for the request (marketplace matching), without the workers
     who blocked its household (so neither waves nor invitations reach them)."""
-    from marketplace.selectors.matching import find_matches
-    from marketplace.selectors.safety import blocked_worker_ids
-
     blocked = blocked_worker_ids(household_id=service_request.household_id)
     return find_matches(
         category=service_request.category,
@@ -241,6 +228,27 @@ def _refuse_not_pending(offer: Offer) -> None:
     )
 
 
+def offers_withdraw_pending(*, request_id: int, now: dt.datetime) -> int:
+    """Withdraw every pending offer of a request and tell each worker. Caller holds the lock."""
+    pending = list(
+        Offer.objects.filter(request_id=request_id, status=OfferStatus.PENDING).select_related(
+            "worker"
+        )
+    )
+    if not pending:
+        return 0
+    Offer.objects.filter(pk__in=[offer.pk for offer in pending], status=OfferStatus.PENDING).update(
+        status=OfferStatus.WITHDRAWN, responded_at=now
+    )
+    for offer in pending:
+        send_event_on_commit(
+            event_type=OFFER_WITHDRAWN,
+            recipients=[offer.worker.user_id],
+            payload={"offer": offer.pk, "request": request_id, "status": OfferStatus.WITHDRAWN},
+        )
+    return len(pending)
+
+
 def offer_expire(*, offer_id: int, now: dt.datetime | None = None) -> bool:
     """Mark one pending offer past its expiry as expired (claimed by a conditional UPDATE);
     send the next wave when it was the last pending one. Returns whether this call did it."""
@@ -277,26 +285,70 @@ def offer_decline(*, offer_id: int, worker: WorkerProfile, reason: str = "") -> 
     return offer
 
 
-def order_price_for(service_request: ServiceRequest, *, visits: int) -> int:
-    """The order price in fen (documented rule):
+def _accept_checks(*, worker: WorkerProfile, service_request: ServiceRequest, slots) -> None:
+    """Refuse an accept the worker may not make now: Conflict `blocked`, `busy`,
+    `not_eligible`. Call after the worker-row lock, which household_block takes too: a block
+    that won the race is seen here even though its offer withdrawal has not run yet."""
+    if is_blocked(worker_id=worker.pk, household_id=service_request.household_id):
+        raise Conflict(_("您已屏蔽这位雇主。"), code="blocked")
+    if is_worker_busy(worker_id=worker.pk, slots=slots):
+        raise Conflict(_("您在该时间段已有其他订单。"), code="busy")
+    eligibility = worker_eligibility(worker=worker, category=service_request.category, slots=slots)
+    if not eligibility.is_eligible:
+        raise Conflict(
+            _("您目前不符合该工种的接单条件。"),
+            code="not_eligible",
+            extra={"reasons": [str(r) for r in eligibility.reasons]},
+        )
 
-    - one-off: the budget;
-    - recurring: the budget is per visit, times the number of scheduled visits;
-    - placement per day: unit price × term days (a started day counts whole);
-    - placement per month: unit price per 30 days, pro rata by term days, rounded to a fen.
-    """
-    from orders.services.requests import term_days
-    from orders.statuses import RequestKind
 
-    if service_request.kind == RequestKind.RECURRING:
-        return service_request.budget * visits
-    if service_request.kind == RequestKind.PLACEMENT:
-        days = term_days(service_request.starts_at, service_request.ends_at)
-        unit = service_request.placement_unit_price or 0
-        if service_request.placement_price_unit == ServiceRequest.PriceUnit.MONTH:
-            return round(unit * days / 30)
-        return unit * days
-    return service_request.budget
+def _accept_claim(*, service_request: ServiceRequest, offer: Offer, now: dt.datetime) -> None:
+    """Settle the race: only one caller turns the request from open to matched, then her
+    offer from pending to accepted; the other pending offers are withdrawn."""
+    claimed = ServiceRequest.objects.filter(
+        pk=service_request.pk, status=RequestStatus.OPEN
+    ).update(status=RequestStatus.MATCHED, matched_at=now)
+    if not claimed:
+        raise Conflict(_("该需求已被其他服务员接单。"), code="taken")
+    accepted = Offer.objects.filter(
+        pk=offer.pk, status=OfferStatus.PENDING, expires_at__gt=now
+    ).update(status=OfferStatus.ACCEPTED, responded_at=now)
+    if not accepted:
+        raise Conflict(_("邀约已失效。"), code="expired")
+    offers_withdraw_pending(request_id=service_request.pk, now=now)
+
+
+def _order_create(
+    *, service_request: ServiceRequest, offer: Offer, worker: WorkerProfile, occurrences: list
+) -> Order:
+    """The order of an accepted offer, over the request's unassigned visits."""
+    roster = (
+        RosterEntry.objects.filter(worker=worker, status=RosterEntry.Status.ACTIVE)
+        .only("agency_id")
+        .first()
+    )
+    trial_ends_at = None
+    if service_request.trial_days:
+        trial_ends_at = service_request.starts_at + dt.timedelta(days=service_request.trial_days)
+    starts_at = min((o.starts_at for o in occurrences), default=service_request.starts_at)
+    ends_at = max((o.ends_at for o in occurrences), default=service_request.ends_at)
+    try:
+        with transaction.atomic():
+            order = Order.objects.create(
+                request=service_request,
+                offer_id=offer.pk,
+                household_id=service_request.household_id,
+                worker=worker,
+                agency_id=roster.agency_id if roster else None,
+                price=order_price_for(service_request, visits=len(occurrences)),
+                starts_at=starts_at,
+                ends_at=ends_at,
+                trial_ends_at=trial_ends_at,
+            )
+    except IntegrityError as error:  # one_live_order_per_request: someone else won
+        raise Conflict(_("该需求已被其他服务员接单。"), code="taken") from error
+    Occurrence.objects.filter(pk__in=[o.pk for o in occurrences]).update(order=order, worker=worker)
+    return order
 
 
 def offer_accept(*, offer_id: int, worker: WorkerProfile) -> Order:
@@ -308,9 +360,6 @@ def offer_accept(*, offer_id: int, worker: WorkerProfile) -> Order:
     the household), `declined`,
     `request_closed`. Locks: worker row, then the request (conditional UPDATE), then the offer.
     """
-    from marketplace.selectors.eligibility import is_worker_busy, worker_eligibility
-    from marketplace.selectors.safety import is_blocked
-
     offer = _own_offer(offer_id=offer_id, worker=worker)
     now = timezone.now()
     if offer.status == OfferStatus.PENDING and offer.expires_at <= now:
@@ -336,90 +385,19 @@ def offer_accept(*, offer_id: int, worker: WorkerProfile) -> Order:
             )
         )
         slots = [(o.starts_at, o.ends_at) for o in occurrences]
-        # After the worker-row lock, which household_block takes too: a block that won the
-        # race is seen here even though its offer withdrawal has not run yet.
-        if is_blocked(worker_id=worker.pk, household_id=service_request.household_id):
-            raise Conflict(_("您已屏蔽这位雇主。"), code="blocked")
-        if is_worker_busy(worker_id=worker.pk, slots=slots):
-            raise Conflict(_("您在该时间段已有其他订单。"), code="busy")
-        eligibility = worker_eligibility(
-            worker=worker, category=service_request.category, slots=slots
+        _accept_checks(worker=worker, service_request=service_request, slots=slots)
+        _accept_claim(service_request=service_request, offer=offer, now=now)
+        order = _order_create(
+            service_request=service_request, offer=offer, worker=worker, occurrences=occurrences
         )
-        if not eligibility.is_eligible:
-            raise Conflict(
-                _("您目前不符合该工种的接单条件。"),
-                code="not_eligible",
-                extra={"reasons": [str(r) for r in eligibility.reasons]},
-            )
-        # The race is settled here: only one caller turns the request from open to matched.
-        claimed = ServiceRequest.objects.filter(
-            pk=service_request.pk, status=RequestStatus.OPEN
-        ).update(status=RequestStatus.MATCHED, matched_at=now)
-        if not claimed:
-            raise Conflict(_("该需求已被其他服务员接单。"), code="taken")
-        accepted = Offer.objects.filter(
-            pk=offer.pk, status=OfferStatus.PENDING, expires_at__gt=now
-        ).update(status=OfferStatus.ACCEPTED, responded_at=now)
-        if not accepted:
-            raise Conflict(_("邀约已失效。"), code="expired")
-        _withdraw_pending_offers(request_id=service_request.pk, now=now)
-
-        roster = (
-            RosterEntry.objects.filter(worker=worker, status=RosterEntry.Status.ACTIVE)
-            .only("agency_id")
-            .first()
-        )
-        trial_ends_at = None
-        if service_request.trial_days:
-            trial_ends_at = service_request.starts_at + dt.timedelta(
-                days=service_request.trial_days
-            )
-        starts_at = min((o.starts_at for o in occurrences), default=service_request.starts_at)
-        ends_at = max((o.ends_at for o in occurrences), default=service_request.ends_at)
-        try:
-            with transaction.atomic():
-                order = Order.objects.create(
-                    request=service_request,
-                    offer_id=offer.pk,
-                    household_id=service_request.household_id,
-                    worker=worker,
-                    agency_id=roster.agency_id if roster else None,
-                    price=order_price_for(service_request, visits=len(occurrences)),
-                    starts_at=starts_at,
-                    ends_at=ends_at,
-                    trial_ends_at=trial_ends_at,
-                )
-        except IntegrityError as error:  # one_live_order_per_request: someone else won
-            raise Conflict(_("该需求已被其他服务员接单。"), code="taken") from error
-        Occurrence.objects.filter(pk__in=[o.pk for o in occurrences]).update(
-            order=order, worker=worker
-        )
-        event = OrderEvent.objects.create(
+        order_event_record(
             order=order,
             actor=worker.user,
-            from_status="",
-            to_status=order.status,
             reason=_("服务员接受邀约"),
             data={"offer": offer.pk},
+            from_status="",
+            to_status=order.status,
         )
-        from orders.parties import order_party_user_ids
-        from orders.services.orders import ORDER_UPDATED, order_event_payload
-
-        send_event_on_commit(
-            event_type=ORDER_UPDATED,
-            recipients=order_party_user_ids(order),
-            payload=order_event_payload(order, event),
-        )
-        _draft_contract(order)
+        contract_draft(order=order)
         order_facts_changed(order_id=order.pk)
     return order
-
-
-def _draft_contract(order: Order) -> None:
-    """Draft the order's contract (orders.services.contracts, written by the contracts work)."""
-    try:
-        from orders.services.contracts import contract_draft
-    except ImportError:
-        logger.warning("contracts service missing; order #%s has no contract draft", order.pk)
-        return
-    contract_draft(order=order)

@@ -10,8 +10,8 @@ from django.core import signing
 from django.test import Client
 
 from marketplace.models import ReliabilityAppeal, WorkerProfile
+from orders.services.cancellation import order_cancel, order_report_no_show
 from orders.services.career import SHARE_SALT, career_pdf, career_record
-from orders.services.orders import order_cancel, order_report_no_show
 from orders.statuses import OrderStatus
 from tests import factories
 from tests.conftest import client_for

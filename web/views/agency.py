@@ -32,7 +32,7 @@ from marketplace.services import credentials as credential_services
 from orders.models.payments import LedgerKind
 from orders.payments import statements
 from orders.services.dispatch import TOO_FAR, offer_dispatch
-from orders.services.orders import order_dispute_resolve
+from orders.services.disputes import order_dispute_resolve
 from orders.statuses import (
     ContractStatus,
     DisputeOutcome,
