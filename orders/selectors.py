@@ -8,10 +8,17 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from marketplace.models import AgencyStaff, Certificate, HealthCheck, User
-from marketplace.selectors.eligibility import is_worker_busy as _marketplace_is_worker_busy
-from marketplace.selectors.eligibility import service_dates
-from orders.models import Contract, Occurrence, Offer, Order, OrderEvent, ServiceRequest
-from orders.statuses import OrderStatus, Party
+from marketplace.selectors.eligibility import overlapping, service_dates
+from orders.models import (
+    Contract,
+    Occurrence,
+    Offer,
+    Order,
+    OrderEvent,
+    RequestEvent,
+    ServiceRequest,
+)
+from orders.statuses import ACTIVE_ORDER_STATUSES, OccurrenceStatus, OrderStatus, Party
 
 
 def requests_of_household(*, user: User) -> QuerySet[ServiceRequest]:
@@ -78,6 +85,7 @@ def order_detail_of_user(*, user: User, order_id: int) -> Order | None:
                 "events",
                 queryset=OrderEvent.objects.select_related("actor").order_by("created_at", "id"),
             ),
+            Prefetch("request__events", queryset=RequestEvent.objects.order_by("created_at", "id")),
             Prefetch(
                 "contracts",
                 queryset=Contract.objects.only(
@@ -127,11 +135,26 @@ def match_cards_prefetch(*, service_request: ServiceRequest, workers: list, slot
 # --- busy time ---------------------------------------------------------------------------------
 
 
+def busy_visits(slots, *, exclude_order_id: int | None = None) -> QuerySet[Occurrence]:
+    """The busy-time check marketplace matching and eligibility take (their BusyRows): the
+    scheduled visits of live orders overlapping the slots; filter by worker to use it."""
+    queryset = Occurrence.objects.filter(
+        overlapping(slots),
+        status=OccurrenceStatus.SCHEDULED,
+        order__status__in=ACTIVE_ORDER_STATUSES,
+    )
+    if exclude_order_id is not None:
+        queryset = queryset.exclude(order_id=exclude_order_id)
+    return queryset
+
+
 def is_worker_busy(*, worker_id: int, slots, exclude_order_id: int | None = None) -> bool:
     """Whether the worker has a live order's visit overlapping any of the slots (her visits of
     order `exclude_order_id` aside)."""
-    return _marketplace_is_worker_busy(
-        worker_id=worker_id, slots=slots, exclude_order_id=exclude_order_id
+    if not slots:
+        return False
+    return (
+        busy_visits(slots, exclude_order_id=exclude_order_id).filter(worker_id=worker_id).exists()
     )
 
 

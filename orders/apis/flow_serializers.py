@@ -360,6 +360,18 @@ class OrderEventSerializer(serializers.Serializer):
         return {"id": obj.actor_id, "name": str(obj.actor)}
 
 
+class RequestEventSerializer(serializers.Serializer):
+    """One change of the order's request or of one of its offers (sent, declined, expired,
+    withdrawn, accepted); who made it is not shown (other workers' offers are in it)."""
+
+    id = serializers.IntegerField()
+    offer = serializers.IntegerField(source="offer_id", allow_null=True)
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
 class DisputeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     status = serializers.CharField()
@@ -374,6 +386,7 @@ class DisputeSerializer(serializers.Serializer):
 
 class OrderDetailSerializer(OrderSerializer):
     events = OrderEventSerializer(many=True, read_only=True)
+    request_history = RequestEventSerializer(source="request.events", many=True, read_only=True)
     occurrences = OccurrenceSerializer(many=True, read_only=True)
     disputes = DisputeSerializer(many=True, read_only=True)
     contract = serializers.SerializerMethodField()
@@ -385,6 +398,7 @@ class OrderDetailSerializer(OrderSerializer):
             *OrderSerializer.Meta.fields,
             "party",
             "events",
+            "request_history",
             "occurrences",
             "disputes",
             "contract",

@@ -9,6 +9,7 @@ from .payments import (
     PayoutAccount,
     WebhookEvent,
 )
+from .request_events import RequestEvent
 from .requests import Occurrence, ServiceRequest
 from .reviews import Review
 from .start_codes import StartCode
@@ -25,6 +26,7 @@ __all__ = [
     "Payment",
     "PaymentOperation",
     "PayoutAccount",
+    "RequestEvent",
     "Review",
     "SafetyAlert",
     "SafetyAlertKind",

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from backend.exceptions import Conflict, InvalidTransition
 from marketplace.models import User, WorkerProfile
+from orders.locks import lock_order
 from orders.models import Occurrence, Order
 from orders.payments.services import payment_settle_on_commit
 from orders.services.orders import (
@@ -40,7 +41,7 @@ from orders.visits import (
 
 def _locked_order(order_id: int) -> Order:
     """Re-read the order under its row lock (the lock order: order, then its visits)."""
-    return Order.objects.select_for_update(of=("self",)).select_related("request").get(pk=order_id)
+    return lock_order(order_id, related=("request",))
 
 
 def _visit_event(*, order: Order, actor: User, reason: str, occurrence: Occurrence, action: str):

@@ -12,6 +12,7 @@ from marketplace.models import User
 from marketplace.services.safety import household_block
 from orders.models import Offer, Order
 from orders.parties import party_of
+from orders.services.transitions import offers_transition
 from orders.statuses import OfferStatus, Party
 
 
@@ -34,9 +35,13 @@ def worker_block_household(*, order_id: int, actor: User, reason: str = ""):
             order_id=order.pk,
             reason=(reason or "").strip(),
         )
-        Offer.objects.filter(
-            worker=order.worker,
-            request__household_id=order.household_id,
-            status=OfferStatus.PENDING,
-        ).update(status=OfferStatus.WITHDRAWN, responded_at=timezone.now())
+        offers_transition(
+            offers=Offer.objects.filter(
+                worker=order.worker, request__household_id=order.household_id
+            ),
+            to_status=OfferStatus.WITHDRAWN,
+            actor=actor,
+            reason=reason,
+            updates={"responded_at": timezone.now()},
+        )
     return block, created

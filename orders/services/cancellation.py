@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 
 from backend.exceptions import (
     Conflict,
-    InvalidTransition,
     NotFound,
     PermissionDeniedError,
     ValidationFailed,
@@ -37,6 +36,7 @@ from orders.pricing import late_cancellation_fee
 from orders.services.offers import offers_withdraw_pending
 from orders.services.orders import order_for_party, order_transition, refuse_unless_status
 from orders.services.requests import request_after_order_ended
+from orders.services.transitions import request_transition
 from orders.statuses import (
     ACTIVE_ORDER_STATUSES,
     OccurrenceStatus,
@@ -128,7 +128,11 @@ def _cancel(
             },
         )
         request_after_order_ended(
-            request_id=order.request_id, reason=reason, now=now, reopen=reopen_request
+            request_id=order.request_id,
+            reason=reason,
+            now=now,
+            reopen=reopen_request,
+            actor=actor,
         )
         payment_settle_on_commit(order_id=order.pk)  # fee or release after commit
     return order
@@ -235,15 +239,15 @@ def request_cancel(*, request_id: int, actor: User, reason: str) -> ServiceReque
 
     now = timezone.now()
     with transaction.atomic():
-        changed = ServiceRequest.objects.filter(pk=request_id, status=RequestStatus.OPEN).update(
-            status=RequestStatus.CANCELLED, cancel_reason=reason[:200], closed_at=now
+        request_transition(
+            request_id=request_id,
+            to_status=RequestStatus.CANCELLED,
+            actor=actor,
+            reason=reason,
+            from_statuses=(RequestStatus.OPEN,),
+            updates={"cancel_reason": reason[:200], "closed_at": now},
         )
-        if not changed:
-            current = ServiceRequest.objects.get(pk=request_id).status
-            raise InvalidTransition(
-                entity="request", current=current, target=RequestStatus.CANCELLED
-            )
-        offers_withdraw_pending(request_id=request_id, now=now)
+        offers_withdraw_pending(request_id=request_id, now=now, actor=actor, reason=reason)
         Occurrence.objects.filter(request_id=request_id, checked_in_at__isnull=True).exclude(
             order__status=OrderStatus.REPLACED
         ).update(status=OccurrenceStatus.CANCELLED, change_reason=reason[:200])

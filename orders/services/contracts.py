@@ -25,6 +25,7 @@ from backend.exceptions import Conflict, NotFound, PermissionDeniedError, Valida
 from backend.fact_changes import order_facts_changed
 from marketplace.models import User
 from notifications.events import NOTIFICATION, send_event_on_commit
+from orders.locks import lock_current_contract, lock_order
 from orders.models import Contract, ContractSignature, Occurrence, Order
 from orders.parties import order_party_user_ids, party_of
 from orders.selectors import is_worker_busy
@@ -90,12 +91,11 @@ def contract_draft(*, order: Order) -> Contract:
 
 def _party_order(*, order_id: int, user: User, lock: bool = False) -> tuple[Order, str]:
     """The order and the user's party on it; NotFound for a non-party (hides existence)."""
-    queryset = Order.objects.select_related(
-        "worker", "request__category", "request__division", "household", "agency"
-    )
+    related = ("worker", "request__category", "request__division", "household", "agency")
     if lock:
-        queryset = queryset.select_for_update(of=("self",))
-    order = queryset.filter(pk=order_id).first()
+        order = lock_order(order_id, related=related)
+    else:
+        order = Order.objects.select_related(*related).filter(pk=order_id).first()
     party = party_of(user, order) if order is not None else None
     if party is None:
         raise NotFound(_("订单不存在。"))
@@ -256,9 +256,7 @@ def contract_sign(
     """
     with transaction.atomic():
         order, party = _party_order(order_id=order_id, user=user, lock=True)
-        contract = (
-            Contract.objects.select_for_update().filter(order=order).order_by("-version").first()
-        )
+        contract = lock_current_contract(order)
         _check_signable(order=order, party=party, contract=contract, text_sha256=text_sha256)
         _signature_create(
             order=order,
@@ -331,9 +329,7 @@ def contract_amend(*, order_id: int, user: User, changes: dict, reason: str) -> 
                 code="service_started",
                 extra={"current_status": order.status},
             )
-        current = (
-            Contract.objects.select_for_update().filter(order=order).order_by("-version").first()
-        )
+        current = lock_current_contract(order)
         if current is None:
             raise NotFound(_("合同不存在。"))
         base = {

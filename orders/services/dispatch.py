@@ -21,8 +21,11 @@ from marketplace.models import Agency, RosterEntry, User, WorkerProfile
 from marketplace.selectors.eligibility import worker_eligibility
 from marketplace.selectors.safety import is_blocked
 from notifications.events import OFFER_CREATED, send_event_on_commit
+from orders.locks import lock_request
 from orders.models import Offer, ServiceRequest
+from orders.selectors import busy_visits
 from orders.services.offers import offer_payload
+from orders.services.transitions import offers_sent_record
 from orders.statuses import OfferSource, OfferStatus, RequestStatus
 from orders.visits import request_slots
 
@@ -56,7 +59,10 @@ def _roster_worker(*, agency: Agency, worker_id: int) -> WorkerProfile:
 def _dispatch_distance(*, worker: WorkerProfile, service_request: ServiceRequest) -> float:
     """Conflict `not_eligible` (eligibility codes plus `too_far`); else her distance in km."""
     eligibility = worker_eligibility(
-        worker=worker, category=service_request.category, slots=request_slots(service_request)
+        worker=worker,
+        category=service_request.category,
+        slots=request_slots(service_request),
+        busy=busy_visits,
     )
     reasons = list(eligibility.reasons)
     distance_km = 0.0
@@ -89,7 +95,7 @@ def _dispatch_offer_create(
     """Write the offer under the request's row lock and tell her after commit."""
     now = timezone.now()
     with transaction.atomic():
-        locked = ServiceRequest.objects.select_for_update().get(pk=service_request.pk)
+        locked = lock_request(service_request.pk)
         if locked.status != RequestStatus.OPEN:
             raise _request_not_open(locked)
         offer = Offer.objects.create(
@@ -102,6 +108,7 @@ def _dispatch_offer_create(
             created_by=actor,
             expires_at=now + dt.timedelta(minutes=settings.MEIJIA["OFFER_TTL_MINUTES"]),
         )
+        offers_sent_record(offers=[offer], actor=actor)
         send_event_on_commit(
             event_type=OFFER_CREATED,
             recipients=[worker.user_id],

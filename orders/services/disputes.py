@@ -19,6 +19,7 @@ from backend.exceptions import (
     ValidationFailed,
 )
 from marketplace.models import User, WorkerProfile
+from orders.locks import lock_open_dispute
 from orders.models import Dispute, Occurrence, Order
 from orders.parties import party_of
 from orders.payments.services import payment_settle_on_commit
@@ -155,11 +156,7 @@ def order_dispute_resolve(
     )
     refuse_unless_status(order, OrderStatus.DISPUTED, target=target)
     with transaction.atomic():
-        dispute = (
-            Dispute.objects.select_for_update()
-            .filter(order_id=order_id, status=DisputeStatus.OPEN)
-            .first()
-        )
+        dispute = lock_open_dispute(order_id)
         if dispute is None:
             raise InvalidTransition(entity="dispute", current="none", target=outcome)
         updates: dict = {}
@@ -185,6 +182,7 @@ def order_dispute_resolve(
                 reason=note or _("争议处理：全额退款"),
                 now=now,
                 reopen=not attended.exists(),
+                actor=actor,
             )
         _worker_jobs_follow(order=order, dispute=dispute, target=target)
         _dispute_close(

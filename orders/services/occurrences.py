@@ -31,7 +31,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.exceptions import Conflict, NotFound, PermissionDeniedError, ValidationFailed
-from marketplace.models import User, WorkerProfile
+from marketplace.models import User
+from orders.locks import lock_occurrence, lock_order, lock_visits, lock_worker
 from orders.models import Occurrence, Order, ServiceRequest
 from orders.parties import party_of
 from orders.selectors import is_worker_busy
@@ -97,19 +98,11 @@ def _locked(*, occurrence_id: int) -> tuple[Occurrence, Order | None]:
     if occurrence is None:
         raise NotFound(_("服务时段不存在。"))
     if occurrence.worker_id:
-        WorkerProfile.objects.select_for_update().filter(pk=occurrence.worker_id).first()
+        lock_worker(occurrence.worker_id)
     order = None
     if occurrence.order_id:
-        order = (
-            Order.objects.select_for_update(of=("self",))
-            .select_related("worker")
-            .get(pk=occurrence.order_id)
-        )
-    occurrence = (
-        Occurrence.objects.select_for_update(of=("self",))
-        .select_related("request")
-        .get(pk=occurrence_id)
-    )
+        order = lock_order(occurrence.order_id, related=("worker",))
+    occurrence = lock_occurrence(occurrence_id)
     return occurrence, order
 
 
@@ -247,7 +240,7 @@ def occurrence_cancel(
                 status=OccurrenceStatus.SCHEDULED,
                 starts_at__gte=occurrence.starts_at,
             )
-        cancelled = list(targets.select_for_update().order_by("starts_at", "pk"))
+        cancelled = lock_visits(targets)
         Occurrence.objects.filter(pk__in=[o.pk for o in cancelled]).update(
             status=OccurrenceStatus.CANCELLED, change_reason=reason[:200]
         )
@@ -284,7 +277,7 @@ def occurrence_cancel(
                 updates={"cancelled_at": now, "cancelled_by_party": party},
             )
             request_after_order_ended(
-                request_id=order.request_id, reason=reason, now=now, reopen=False
+                request_id=order.request_id, reason=reason, now=now, reopen=False, actor=user
             )
     return cancelled
 

@@ -25,14 +25,22 @@ from django.utils.translation import gettext as _
 from backend.exceptions import Conflict, NotFound, ValidationFailed
 from backend.fact_changes import order_facts_changed
 from marketplace.models import RosterEntry, User, WorkerProfile
-from marketplace.selectors.eligibility import is_worker_busy, worker_eligibility
+from marketplace.selectors.eligibility import worker_eligibility
 from marketplace.selectors.matching import find_matches
 from marketplace.selectors.safety import blocked_worker_ids, is_blocked
 from notifications.events import OFFER_CREATED, OFFER_WITHDRAWN, send_event_on_commit
+from orders.locks import lock_request, lock_worker
 from orders.models import Occurrence, Offer, Order, ServiceRequest
 from orders.pricing import order_price_for
+from orders.selectors import busy_visits, is_worker_busy
 from orders.services.contracts import contract_draft
 from orders.services.orders import order_event_record
+from orders.services.transitions import (
+    offer_transition,
+    offers_sent_record,
+    offers_transition,
+    request_transition,
+)
 from orders.statuses import OccurrenceStatus, OfferSource, OfferStatus, RequestStatus
 from orders.visits import request_slots
 
@@ -47,6 +55,7 @@ def request_matches(*, service_request: ServiceRequest, exclude_worker_ids=(), l
         longitude=service_request.longitude,
         max_distance_km=service_request.max_distance_km,
         slots=request_slots(service_request),
+        busy=busy_visits,
         exclude_worker_ids=tuple(exclude_worker_ids) + tuple(blocked),
         limit=limit,
     )
@@ -122,6 +131,7 @@ def offer_wave_send(*, request_id: int, now: dt.datetime | None = None) -> list[
             offers = list(
                 Offer.objects.filter(request_id=request_id, wave=wave).select_related("worker")
             )
+        offers_sent_record(offers=offers, actor=None)
         for offer in offers:
             send_event_on_commit(
                 event_type=OFFER_CREATED,
@@ -169,7 +179,7 @@ def offer_invite(*, request_id: int, household: User, worker_id: int) -> tuple[O
     now = timezone.now()
     try:
         with transaction.atomic():
-            locked = ServiceRequest.objects.select_for_update().get(pk=request_id)
+            locked = lock_request(request_id)
             if locked.status != RequestStatus.OPEN:
                 raise Conflict(
                     _("需求已不在待匹配状态。"),
@@ -187,6 +197,7 @@ def offer_invite(*, request_id: int, household: User, worker_id: int) -> tuple[O
                 created_by=household,
                 expires_at=_offer_expiry(now),
             )
+            offers_sent_record(offers=[offer], actor=household)
             send_event_on_commit(
                 event_type=OFFER_CREATED,
                 recipients=[candidate.worker.user_id],
@@ -228,25 +239,27 @@ def _refuse_not_pending(offer: Offer) -> None:
     )
 
 
-def offers_withdraw_pending(*, request_id: int, now: dt.datetime) -> int:
-    """Withdraw every pending offer of a request and tell each worker. Caller holds the lock."""
-    pending = list(
-        Offer.objects.filter(request_id=request_id, status=OfferStatus.PENDING).select_related(
-            "worker"
-        )
+def offers_withdraw_pending(
+    *, request_id: int, now: dt.datetime, actor: User | None = None, reason: str = ""
+) -> int:
+    """Withdraw every pending offer of a request (one event each) and tell each worker.
+
+    Caller holds the request lock; the offer rows are locked after it.
+    """
+    withdrawn = offers_transition(
+        offers=Offer.objects.filter(request_id=request_id),
+        to_status=OfferStatus.WITHDRAWN,
+        actor=actor,
+        reason=reason,
+        updates={"responded_at": now},
     )
-    if not pending:
-        return 0
-    Offer.objects.filter(pk__in=[offer.pk for offer in pending], status=OfferStatus.PENDING).update(
-        status=OfferStatus.WITHDRAWN, responded_at=now
-    )
-    for offer in pending:
+    for offer in withdrawn:
         send_event_on_commit(
             event_type=OFFER_WITHDRAWN,
             recipients=[offer.worker.user_id],
             payload={"offer": offer.pk, "request": request_id, "status": OfferStatus.WITHDRAWN},
         )
-    return len(pending)
+    return len(withdrawn)
 
 
 def offer_expire(*, offer_id: int, now: dt.datetime | None = None) -> bool:
@@ -258,10 +271,15 @@ def offer_expire(*, offer_id: int, now: dt.datetime | None = None) -> bool:
         if offer is None:
             return False
         # Request first (lock order), then the offer.
-        ServiceRequest.objects.select_for_update().filter(pk=offer["request_id"]).first()
-        claimed = Offer.objects.filter(
-            pk=offer_id, status=OfferStatus.PENDING, expires_at__lte=now
-        ).update(status=OfferStatus.EXPIRED, responded_at=now)
+        lock_request(offer["request_id"])
+        claimed = offer_transition(
+            offer_id=offer_id,
+            to_status=OfferStatus.EXPIRED,
+            actor=None,
+            conditions={"expires_at__lte": now},
+            updates={"responded_at": now},
+            quiet=True,
+        )
         if claimed:
             offer_wave_send(request_id=offer["request_id"], now=now)
     return bool(claimed)
@@ -272,9 +290,14 @@ def offer_decline(*, offer_id: int, worker: WorkerProfile, reason: str = "") -> 
     offer = _own_offer(offer_id=offer_id, worker=worker)
     now = timezone.now()
     with transaction.atomic():
-        ServiceRequest.objects.select_for_update().filter(pk=offer.request_id).first()
-        claimed = Offer.objects.filter(pk=offer_id, status=OfferStatus.PENDING).update(
-            status=OfferStatus.DECLINED, responded_at=now
+        lock_request(offer.request_id)
+        claimed = offer_transition(
+            offer_id=offer_id,
+            to_status=OfferStatus.DECLINED,
+            actor=worker.user,
+            reason=reason,
+            updates={"responded_at": now},
+            quiet=True,
         )
         if claimed:
             offer_wave_send(request_id=offer.request_id, now=now)
@@ -293,7 +316,9 @@ def _accept_checks(*, worker: WorkerProfile, service_request: ServiceRequest, sl
         raise Conflict(_("您已屏蔽这位雇主。"), code="blocked")
     if is_worker_busy(worker_id=worker.pk, slots=slots):
         raise Conflict(_("您在该时间段已有其他订单。"), code="busy")
-    eligibility = worker_eligibility(worker=worker, category=service_request.category, slots=slots)
+    eligibility = worker_eligibility(
+        worker=worker, category=service_request.category, slots=slots, busy=busy_visits
+    )
     if not eligibility.is_eligible:
         raise Conflict(
             _("您目前不符合该工种的接单条件。"),
@@ -302,20 +327,32 @@ def _accept_checks(*, worker: WorkerProfile, service_request: ServiceRequest, sl
         )
 
 
-def _accept_claim(*, service_request: ServiceRequest, offer: Offer, now: dt.datetime) -> None:
+def _accept_claim(
+    *, service_request: ServiceRequest, offer: Offer, actor: User, now: dt.datetime
+) -> None:
     """Settle the race: only one caller turns the request from open to matched, then her
     offer from pending to accepted; the other pending offers are withdrawn."""
-    claimed = ServiceRequest.objects.filter(
-        pk=service_request.pk, status=RequestStatus.OPEN
-    ).update(status=RequestStatus.MATCHED, matched_at=now)
+    claimed = request_transition(
+        request_id=service_request.pk,
+        to_status=RequestStatus.MATCHED,
+        actor=actor,
+        from_statuses=(RequestStatus.OPEN,),
+        updates={"matched_at": now},
+        quiet=True,
+    )
     if not claimed:
         raise Conflict(_("该需求已被其他服务员接单。"), code="taken")
-    accepted = Offer.objects.filter(
-        pk=offer.pk, status=OfferStatus.PENDING, expires_at__gt=now
-    ).update(status=OfferStatus.ACCEPTED, responded_at=now)
+    accepted = offer_transition(
+        offer_id=offer.pk,
+        to_status=OfferStatus.ACCEPTED,
+        actor=actor,
+        conditions={"expires_at__gt": now},
+        updates={"responded_at": now},
+        quiet=True,
+    )
     if not accepted:
         raise Conflict(_("邀约已失效。"), code="expired")
-    offers_withdraw_pending(request_id=service_request.pk, now=now)
+    offers_withdraw_pending(request_id=service_request.pk, now=now, actor=actor)
 
 
 def _order_create(
@@ -371,11 +408,7 @@ def offer_accept(*, offer_id: int, worker: WorkerProfile) -> Order:
     with transaction.atomic():
         # Lock only the profile row, and without blocking foreign-key checks: rows that
         # reference this worker or her user (notifications, offers) can still be written.
-        worker = (
-            WorkerProfile.objects.select_for_update(no_key=True, of=("self",))
-            .select_related("user")
-            .get(pk=worker.pk)
-        )
+        worker = lock_worker(worker.pk, no_key=True, with_user=True)
         service_request = ServiceRequest.objects.select_related("category").get(pk=offer.request_id)
         occurrences = list(
             Occurrence.objects.filter(
@@ -386,7 +419,7 @@ def offer_accept(*, offer_id: int, worker: WorkerProfile) -> Order:
         )
         slots = [(o.starts_at, o.ends_at) for o in occurrences]
         _accept_checks(worker=worker, service_request=service_request, slots=slots)
-        _accept_claim(service_request=service_request, offer=offer, now=now)
+        _accept_claim(service_request=service_request, offer=offer, actor=worker.user, now=now)
         order = _order_create(
             service_request=service_request, offer=offer, worker=worker, occurrences=occurrences
         )

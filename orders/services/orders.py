@@ -13,6 +13,7 @@ from backend.exceptions import InvalidTransition, NotFound, PermissionDeniedErro
 from backend.fact_changes import order_facts_changed
 from marketplace.models import User
 from notifications.events import ORDER_UPDATED, send_event_on_commit
+from orders.locks import lock_order
 from orders.models import Order, OrderEvent
 from orders.parties import order_party_user_ids, party_of
 from orders.statuses import ORDER_TRANSITIONS, can_transition
@@ -81,17 +82,12 @@ def order_transition(
     `from_statuses` narrows the table for one action (confirming must come from
     awaiting_confirmation, not from disputed, though both may lead to completed).
 
-    Locks the order row (select_for_update; SQLite serialises writers). Raises NotFound when
-    the order does not exist and InvalidTransition (409, with current_status) when the move is
-    not allowed now; nothing is changed then.
+    Locks the order row, and with its read the worker and request rows (orders/locks.py).
+    Raises NotFound when the order does not exist and InvalidTransition (409, with
+    current_status) when the move is not allowed now; nothing is changed then.
     """
     with transaction.atomic():
-        order = (
-            Order.objects.select_for_update()
-            .select_related("worker", "request")
-            .filter(pk=order_id)
-            .first()
-        )
+        order = lock_order(order_id, related=("worker", "request"), only_order=False)
         if order is None:
             raise NotFound(_("订单不存在。"))
         from_status = order.status

@@ -35,13 +35,15 @@ from backend.exceptions import (
     ValidationFailed,
 )
 from backend.localtime import local_zone
-from marketplace.models import User, WorkerProfile
+from marketplace.models import User
 from notifications.events import NOTIFICATION, send_event_on_commit
+from orders.locks import lock_order, lock_request, lock_visits, lock_worker
 from orders.models import Occurrence, Order, ServiceRequest
 from orders.parties import order_party_user_ids, party_of
 from orders.pricing import days_served, settlement_for
 from orders.services.offers import offer_wave_send
 from orders.services.orders import order_transition
+from orders.services.transitions import request_transition
 from orders.statuses import (
     ORDER_TRANSITIONS,
     OccurrenceStatus,
@@ -76,11 +78,7 @@ def _split_visits(
     *, order: Order, service_request: ServiceRequest, now: dt.datetime, rest_starts_at
 ) -> None:
     """Split her visit(s): the served part stays hers, the rest becomes an open visit."""
-    visits = list(
-        Occurrence.objects.select_for_update()
-        .filter(order=order, status=OccurrenceStatus.SCHEDULED)
-        .order_by("starts_at", "pk")
-    )
+    visits = lock_visits(Occurrence.objects.filter(order=order, status=OccurrenceStatus.SCHEDULED))
     rest = []
     for visit in visits:
         if visit.ends_at <= now:
@@ -139,9 +137,9 @@ def placement_replace(*, order_id: int, user: User, reason: str) -> Order:
             raise NotFound(_("订单不存在。"))
         if party != Party.HOUSEHOLD:
             raise PermissionDeniedError(_("只有雇主可以申请更换服务员。"))
-        WorkerProfile.objects.select_for_update().filter(pk=found.worker_id).first()
-        service_request = ServiceRequest.objects.select_for_update().get(pk=found.request_id)
-        order = Order.objects.select_for_update().get(pk=order_id)
+        lock_worker(found.worker_id)
+        service_request = lock_request(found.request_id)
+        order = lock_order(order_id)
         _refuse_unless_replaceable(order=order, service_request=service_request, now=now)
         rest_starts_at = rest_of_term_start(order=order, now=now)
         if rest_starts_at >= order.ends_at:
@@ -164,9 +162,15 @@ def placement_replace(*, order_id: int, user: User, reason: str) -> Order:
             },
             updates={"settlement_amount": settlement, "ends_at": max(now, order.starts_at)},
         )
-        reopened = ServiceRequest.objects.filter(
-            pk=service_request.pk, status=RequestStatus.MATCHED
-        ).update(status=RequestStatus.OPEN, starts_at=rest_starts_at, matched_at=None)
+        reopened = request_transition(
+            request_id=service_request.pk,
+            to_status=RequestStatus.OPEN,
+            actor=user,
+            reason=reason,
+            from_statuses=(RequestStatus.MATCHED,),
+            updates={"starts_at": rest_starts_at, "matched_at": None},
+            quiet=True,
+        )
         _notify_replaced(
             order=order, service_request=service_request, served=served, settlement=settlement
         )

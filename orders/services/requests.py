@@ -24,6 +24,7 @@ from marketplace.models import Category, Division, User
 from orders.models import Occurrence, ServiceRequest
 from orders.pricing import term_days
 from orders.services.offers import offer_wave_send, offers_withdraw_pending
+from orders.services.transitions import request_transition
 from orders.statuses import (
     OccurrenceStatus,
     OrderStatus,
@@ -281,10 +282,16 @@ def request_create(
 
 
 def request_after_order_ended(
-    *, request_id: int, reason: str, now: dt.datetime | None = None, reopen: bool = True
+    *,
+    request_id: int,
+    reason: str,
+    now: dt.datetime | None = None,
+    reopen: bool = True,
+    actor: User | None = None,
 ) -> ServiceRequest:
     """After its order was cancelled: reopen the request (new wave) if it has not started,
-    else cancel it. Must run inside the caller's transaction."""
+    else cancel it. Must run inside the caller's transaction (which holds the order lock; the
+    request row is locked after it, as its UPDATE always did)."""
     now = now or timezone.now()
     service_request = ServiceRequest.objects.get(pk=request_id)
     # A visit the worker checked in to stays with the order that served it (its attendance).
@@ -292,16 +299,28 @@ def request_after_order_ended(
         order__status=OrderStatus.REPLACED
     ).update(order=None, worker=None)
     if reopen and service_request.starts_at > now:
-        changed = ServiceRequest.objects.filter(pk=request_id, status=RequestStatus.MATCHED).update(
-            status=RequestStatus.OPEN, matched_at=None
+        changed = request_transition(
+            request_id=request_id,
+            to_status=RequestStatus.OPEN,
+            actor=actor,
+            reason=reason,
+            from_statuses=(RequestStatus.MATCHED,),
+            updates={"matched_at": None},
+            quiet=True,
         )
         if changed:
             offer_wave_send(request_id=request_id, now=now)
     else:
-        ServiceRequest.objects.filter(
-            pk=request_id, status__in=[RequestStatus.MATCHED, RequestStatus.OPEN]
-        ).update(status=RequestStatus.CANCELLED, cancel_reason=reason[:200], closed_at=now)
-        offers_withdraw_pending(request_id=request_id, now=now)
+        request_transition(
+            request_id=request_id,
+            to_status=RequestStatus.CANCELLED,
+            actor=actor,
+            reason=reason,
+            from_statuses=(RequestStatus.MATCHED, RequestStatus.OPEN),
+            updates={"cancel_reason": reason[:200], "closed_at": now},
+            quiet=True,
+        )
+        offers_withdraw_pending(request_id=request_id, now=now, actor=actor, reason=reason)
         Occurrence.objects.filter(request_id=request_id, checked_in_at__isnull=True).exclude(
             order__status=OrderStatus.REPLACED
         ).update(status=OccurrenceStatus.CANCELLED, change_reason=reason[:200])
@@ -310,8 +329,9 @@ def request_after_order_ended(
 
 
 def requests_expire_due(*, now: dt.datetime | None = None) -> int:
-    """Expire open requests whose start has passed; each row is claimed by a conditional
-    UPDATE, so concurrent runs expire it once. Returns how many this call expired."""
+    """Expire open requests whose start has passed (one event each, and one per offer
+    withdrawn); each row is claimed under its lock by a conditional UPDATE, so concurrent runs
+    expire it once. Returns how many this call expired."""
     now = now or timezone.now()
     due_ids = list(
         ServiceRequest.objects.filter(status=RequestStatus.OPEN, starts_at__lte=now).values_list(
@@ -321,9 +341,15 @@ def requests_expire_due(*, now: dt.datetime | None = None) -> int:
     expired = 0
     for request_id in due_ids:
         with transaction.atomic():
-            claimed = ServiceRequest.objects.filter(
-                pk=request_id, status=RequestStatus.OPEN, starts_at__lte=now
-            ).update(status=RequestStatus.EXPIRED, closed_at=now)
+            claimed = request_transition(
+                request_id=request_id,
+                to_status=RequestStatus.EXPIRED,
+                actor=None,
+                from_statuses=(RequestStatus.OPEN,),
+                conditions={"starts_at__lte": now},
+                updates={"closed_at": now},
+                quiet=True,
+            )
             if claimed:
                 expired += 1
                 offers_withdraw_pending(request_id=request_id, now=now)
