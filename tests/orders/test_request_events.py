@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from backend.exceptions import InvalidTransition
 from orders.models import Offer, RequestEvent, ServiceRequest
-from orders.services.offers import offer_accept
+from orders.services.cancellation import order_cancel
+from orders.services.offers import offer_accept, offer_invite
 from orders.services.periodic import run_due_work
 from orders.services.transitions import offer_transition, request_transition
 from orders.statuses import OfferStatus, RequestStatus
@@ -139,3 +140,36 @@ def test_the_order_shows_its_offer_history(three_workers):
     assert (winner.pk, OfferStatus.ACCEPTED) in history
     assert (None, RequestStatus.MATCHED) in history
     assert sum(1 for _offer, status in history if status == OfferStatus.WITHDRAWN) == 2
+
+
+def test_an_invitation_writes_one_sent_event_by_the_household(settings):
+    settings.MEIJIA = {**settings.MEIJIA, "OFFER_WAVE_SIZE": 1}
+    near, invited = (
+        factories.WorkerFactory(base_longitude=factories.CITY_SEAT[1] + km / 89.2)
+        for km in (0.5, 1)
+    )
+    service_request = make_request()
+    offer, created = offer_invite(
+        request_id=service_request.pk, household=service_request.household, worker_id=invited.pk
+    )
+    assert created
+    [event] = RequestEvent.objects.filter(offer=offer)
+    assert (event.from_status, event.to_status) == ("", OfferStatus.PENDING)
+    assert event.actor == service_request.household
+
+
+def test_cancelling_the_order_reopens_the_request_with_one_event(three_workers):
+    service_request = make_request()
+    winner = Offer.objects.get(request=service_request, worker=three_workers[0])
+    order = offer_accept(offer_id=winner.pk, worker=three_workers[0])
+    before = RequestEvent.objects.filter(request=service_request, offer__isnull=True).count()
+    order_cancel(order_id=order.pk, actor=service_request.household, reason="改期")
+    reopened = RequestEvent.objects.filter(request=service_request, offer__isnull=True)
+    assert reopened.count() == before + 1
+    last = reopened.latest("id")
+    assert (last.from_status, last.to_status, last.reason) == (
+        RequestStatus.MATCHED,
+        RequestStatus.OPEN,
+        "改期",
+    )
+    assert last.actor == service_request.household
