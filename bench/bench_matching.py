@@ -105,10 +105,10 @@ class Loader:
 
 
 def slot_start() -> dt.datetime:
-    from marketplace.selectors.eligibility import LOCAL_TIME_ZONE
+    from backend.localtime import local_zone
 
-    tomorrow = dt.datetime.now(tz=LOCAL_TIME_ZONE).date() + dt.timedelta(days=1)
-    return dt.datetime.combine(tomorrow, dt.time(9), tzinfo=LOCAL_TIME_ZONE)
+    tomorrow = dt.datetime.now(tz=local_zone()).date() + dt.timedelta(days=1)
+    return dt.datetime.combine(tomorrow, dt.time(9), tzinfo=local_zone())
 
 
 def build(count: int, scenario: str, rng: random.Random) -> None:
@@ -296,11 +296,12 @@ def naive_matches(*, category, latitude, longitude, max_distance_km, slots, limi
         not_busy,
         service_dates,
     )
+    from orders.selectors import busy_visits
 
     starts_on, ends_on = service_dates(slots)
     workers = (
         eligible_workers(category=category, starts_on=starts_on, ends_on=ends_on)
-        .filter(not_busy(slots), base_latitude__isnull=False)
+        .filter(not_busy(slots, busy=busy_visits), base_latitude__isnull=False)
         .select_related("user", "division")
     )
     found = []
@@ -334,6 +335,7 @@ def run_scenario(scenario: str, count: int, args) -> dict:
 
     from marketplace.models import Category
     from marketplace.selectors import find_matches
+    from orders.selectors import busy_visits
 
     print(f"\n== {scenario}: {count:,} workers ==")
     print(f"  SQLite connection: {settings.BENCH_PRAGMAS}")
@@ -359,12 +361,12 @@ def run_scenario(scenario: str, count: int, args) -> dict:
         for _ in range(args.queries)
     ]
     for request in requests[:5]:  # warm the page cache and the ORM
-        find_matches(**request, limit=args.limit)
+        find_matches(**request, busy=busy_visits, limit=args.limit)
 
     indexed_times, indexed_cpu, results = [], [], []
     for request in requests:
         began, began_cpu = time.perf_counter(), time.process_time()
-        matches = find_matches(**request, limit=args.limit)
+        matches = find_matches(**request, busy=busy_visits, limit=args.limit)
         indexed_times.append((time.perf_counter() - began) * 1000)
         indexed_cpu.append((time.process_time() - began_cpu) * 1000)
         results.append(matches)
@@ -381,7 +383,7 @@ def run_scenario(scenario: str, count: int, args) -> dict:
         expected = [(pk, shown) for _, pk, shown in top]
         assert got == expected, f"top-{args.limit} differs for {request}: {got} != {expected}"
         compared += 1
-        full = find_matches(**request, limit=None)
+        full = find_matches(**request, busy=busy_visits, limit=None)
         assert sorted(c.worker.pk for c in full) == sorted(pk for _, pk, _ in naive), (
             f"full set differs for {request}"
         )

@@ -10,6 +10,7 @@ from orders.models import (
     Offer,
     Order,
     OrderEvent,
+    RequestEvent,
     Review,
     ServiceRequest,
 )
@@ -32,6 +33,20 @@ class OfferInline(admin.TabularInline):
     show_change_link = True
 
 
+class RequestEventInline(admin.TabularInline):
+    """The request's history and its offers' (read-only: events are only ever written by the
+    transition services)."""
+
+    model = RequestEvent
+    extra = 0
+    fields = ["created_at", "offer", "from_status", "to_status", "actor", "reason"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(ServiceRequest)
 class ServiceRequestAdmin(admin.ModelAdmin):
     list_display = [
@@ -52,7 +67,7 @@ class ServiceRequestAdmin(admin.ModelAdmin):
     list_select_related = ["household", "category", "division"]
     raw_id_fields = ["household"]
     readonly_fields = ["idempotency_key", "created_at", "matched_at", "closed_at"]
-    inlines = [OccurrenceInline, OfferInline]
+    inlines = [OccurrenceInline, OfferInline, RequestEventInline]
 
 
 @admin.register(Offer)

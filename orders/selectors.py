@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from marketplace.geo import bounding_box, great_circle_km, within_radius
-from marketplace.models import Agency, AgencyStaff, User
+from marketplace.models import Agency, AgencyStaff, Certificate, HealthCheck, User
 from marketplace.selectors.agencies import agency_people_counts
+from marketplace.selectors.eligibility import overlapping, service_dates
 from orders.models import (
     Contract,
     ContractSignature,
@@ -19,9 +20,16 @@ from orders.models import (
     Offer,
     Order,
     OrderEvent,
+    RequestEvent,
     ServiceRequest,
 )
-from orders.statuses import RequestStatus
+from orders.statuses import (
+    ACTIVE_ORDER_STATUSES,
+    OccurrenceStatus,
+    OrderStatus,
+    Party,
+    RequestStatus,
+)
 
 
 def requests_of_household(*, user: User) -> QuerySet[ServiceRequest]:
@@ -88,6 +96,7 @@ def order_detail_of_user(*, user: User, order_id: int) -> Order | None:
                 "events",
                 queryset=OrderEvent.objects.select_related("actor").order_by("created_at", "id"),
             ),
+            Prefetch("request__events", queryset=RequestEvent.objects.order_by("created_at", "id")),
             Prefetch(
                 "contracts",
                 queryset=Contract.objects.only(
@@ -105,11 +114,6 @@ def match_cards_prefetch(*, service_request: ServiceRequest, workers: list, slot
     """Attach each matched worker's valid certificates and health checks (valid over `slots`)
     as `valid_certificates` / `valid_health_checks`; return {worker id: offer status} for the
     offers this request already sent them. Three queries, whatever the number of workers."""
-    from django.db.models import prefetch_related_objects
-
-    from marketplace.models import Certificate, HealthCheck
-    from marketplace.selectors.eligibility import service_dates
-
     starts_on, ends_on = service_dates(slots)
     prefetch_related_objects(
         workers,
@@ -137,6 +141,72 @@ def match_cards_prefetch(*, service_request: ServiceRequest, workers: list, slot
             request=service_request, worker__in=[w.pk for w in workers]
         ).values_list("worker_id", "status")
     )
+
+
+# --- busy time ---------------------------------------------------------------------------------
+
+
+def busy_visits(slots, *, exclude_order_id: int | None = None) -> QuerySet[Occurrence]:
+    """The busy-time check marketplace matching and eligibility take (their BusyRows): the
+    scheduled visits of live orders overlapping the slots; filter by worker to use it."""
+    queryset = Occurrence.objects.filter(
+        overlapping(slots),
+        status=OccurrenceStatus.SCHEDULED,
+        order__status__in=ACTIVE_ORDER_STATUSES,
+    )
+    if exclude_order_id is not None:
+        queryset = queryset.exclude(order_id=exclude_order_id)
+    return queryset
+
+
+def is_worker_busy(*, worker_id: int, slots, exclude_order_id: int | None = None) -> bool:
+    """Whether the worker has a live order's visit overlapping any of the slots (her visits of
+    order `exclude_order_id` aside)."""
+    if not slots:
+        return False
+    return (
+        busy_visits(slots, exclude_order_id=exclude_order_id).filter(worker_id=worker_id).exists()
+    )
+
+
+# --- reliability -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Incident:
+    kind: str  # no_show | late_cancellation | completed
+    order_id: int
+    at: dt.datetime | None
+    category_name: str
+
+
+def worker_incidents(*, worker_id: int) -> list[Incident]:
+    """Her recorded no-shows and late cancellations and her completed jobs, newest first."""
+    orders = (
+        Order.objects.filter(worker_id=worker_id)
+        .filter(
+            Q(status=OrderStatus.COMPLETED)
+            | Q(no_show_party=Party.WORKER)
+            | Q(
+                cancelled_by_party=Party.WORKER,
+                events__to_status=OrderStatus.CANCELLED,
+                events__data__is_late=True,
+            )
+        )
+        .select_related("request__category")
+        .distinct()
+        .order_by("-updated_at", "-pk")
+    )
+    incidents = []
+    for order in orders:
+        category = order.request.category.name
+        if order.no_show_party == Party.WORKER:
+            incidents.append(Incident("no_show", order.pk, order.cancelled_at, category))
+        elif order.status == OrderStatus.COMPLETED:
+            incidents.append(Incident("completed", order.pk, order.completed_at, category))
+        else:
+            incidents.append(Incident("late_cancellation", order.pk, order.cancelled_at, category))
+    return incidents
 
 
 # ---- the agency console's orders: counts, orders, contracts, disputes, open requests ---------

@@ -15,8 +15,9 @@ from marketplace.selectors import eligibility as rules
 from marketplace.selectors.eligibility import worker_eligibility
 from orders.models import Occurrence, Offer, Review, ServiceRequest
 from orders.selectors import match_cards_prefetch
-from orders.services.offers import request_matches, request_slots
+from orders.services.offers import request_matches
 from orders.statuses import ACTIVE_ORDER_STATUSES, OccurrenceStatus
+from orders.visits import request_slots
 
 MATCHES_SHOWN = 20
 CHAT_MESSAGES_SHOWN = 100

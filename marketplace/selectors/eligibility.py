@@ -2,13 +2,17 @@
 
 `eligible_workers` is the credential rule as one SQL filter (matching builds on it);
 `worker_eligibility` explains one worker's standing with reason codes (accept-time checks, and
-showing a worker what she is missing); `is_worker_busy` is the busy-time check.
+showing a worker what she is missing).
+
+Busy time is the orders' to know: callers pass the busy-time check as `busy`, a BusyRows
+callable (orders.selectors.busy_visits, the scheduled visits of live orders), and this module
+only asks it which rows overlap the slots.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -23,10 +27,11 @@ from marketplace.models import (
     TrainingRecord,
     WorkerProfile,
 )
-from orders.models import Occurrence
-from orders.statuses import ACTIVE_ORDER_STATUSES, OccurrenceStatus
 
 Slot = tuple[dt.datetime, dt.datetime]
+# The busy-time check: given slots, the rows that make a worker busy then (each row with a
+# `worker` foreign key to WorkerProfile), e.g. orders.selectors.busy_visits.
+BusyRows = Callable[[Sequence[Slot]], QuerySet]
 
 # Reason codes, in the order they are reported.
 INACTIVE = "inactive"
@@ -124,43 +129,19 @@ def eligible_workers(
 
 
 def overlapping(slots: Sequence[Slot]) -> Q:
-    """Occurrences overlapping any slot; intervals are half-open, so touching ones do not."""
+    """Rows (with `starts_at`, `ends_at`) overlapping any slot; intervals are half-open, so
+    touching ones do not."""
     condition = Q(pk__in=[])
     for starts_at, ends_at in slots:
         condition |= Q(starts_at__lt=ends_at, ends_at__gt=starts_at)
     return condition
 
 
-def busy_occurrences(*, slots: Sequence[Slot], exclude_order_id: int | None = None) -> QuerySet:
-    """Scheduled visits of live orders overlapping the slots (filter by worker to use it)."""
-    queryset = Occurrence.objects.filter(
-        overlapping(slots),
-        status=OccurrenceStatus.SCHEDULED,
-        order__status__in=ACTIVE_ORDER_STATUSES,
-    )
-    if exclude_order_id is not None:
-        queryset = queryset.exclude(order_id=exclude_order_id)
-    return queryset
-
-
-def is_worker_busy(
-    *, worker_id: int, slots: Sequence[Slot], exclude_order_id: int | None = None
-) -> bool:
-    """Whether the worker has a live order's visit overlapping any of the slots."""
-    if not slots:
-        return False
-    return (
-        busy_occurrences(slots=slots, exclude_order_id=exclude_order_id)
-        .filter(worker_id=worker_id)
-        .exists()
-    )
-
-
-def not_busy(slots: Sequence[Slot]) -> Q | Exists:
-    """A WorkerProfile filter: no live visit overlapping the slots."""
+def not_busy(slots: Sequence[Slot], *, busy: BusyRows) -> Q | Exists:
+    """A WorkerProfile filter: no busy row (see BusyRows) overlapping the slots."""
     if not slots:
         return Q()
-    return ~Exists(busy_occurrences(slots=slots).filter(worker=OuterRef("pk")))
+    return ~Exists(busy(slots).filter(worker=OuterRef("pk")))
 
 
 # --- weekly availability ----------------------------------------------------------------------
@@ -244,11 +225,17 @@ def _certificate_reasons(
 
 
 def worker_eligibility(
-    *, worker: WorkerProfile, category: Category | None, slots: Sequence[Slot] = ()
+    *,
+    worker: WorkerProfile,
+    category: Category | None,
+    slots: Sequence[Slot] = (),
+    busy: BusyRows | None = None,
 ) -> Eligibility:
     """Whether `worker` may serve `category` at `slots` (today when none), and what is missing.
 
-    Distance is not judged here (it depends on the request's point; see find_matches).
+    Busy time is judged with `busy` (see BusyRows) when slots are given; without it only her
+    credentials and weekly availability are. Distance is not judged here (it depends on the
+    request's point; see find_matches).
     """
     starts_on, ends_on = service_dates(slots)
     reasons: list[str] = []
@@ -272,7 +259,7 @@ def worker_eligibility(
         )
         reasons.append(HEALTH_CHECK_EXPIRED if done.exists() else NO_HEALTH_CHECK)
     if slots:
-        if is_worker_busy(worker_id=worker.pk, slots=slots):
+        if busy is not None and busy(slots).filter(worker_id=worker.pk).exists():
             reasons.append(BUSY)
         if not is_available(worker.availability, slots):
             reasons.append(OUTSIDE_AVAILABILITY)

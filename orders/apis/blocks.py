@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from marketplace.apis.blocks import BlockOutput
 from marketplace.serializers import ReasonInput
-from orders.services import safety as order_safety
+from orders.services import blocks
 
 
 class BlockHouseholdApi(APIView):
@@ -17,7 +17,7 @@ class BlockHouseholdApi(APIView):
     def post(self, request, order_id: int):
         data = ReasonInput(data=request.data)
         data.is_valid(raise_exception=True)
-        block, created = order_safety.worker_block_household(
+        block, created = blocks.worker_block_household(
             order_id=order_id, actor=request.user, reason=data.validated_data["reason"]
         )
         return Response(BlockOutput(block).data, status=status.HTTP_201_CREATED if created else 200)

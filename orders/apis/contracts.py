@@ -13,9 +13,9 @@ from orders.apis.serializers.contracts import (
     ContractQuery,
     ContractSignInput,
 )
+from orders.privacy import contract_display
 from orders.services import contracts
 from orders.services.contracts import PARTY_LABELS
-from orders.services.safety import contract_display
 
 
 class ContractApi(APIView):

@@ -26,7 +26,7 @@ from orders.apis.serializers.orders import (
 )
 from orders.models import Order
 from orders.parties import party_of
-from orders.services import orders as order_services
+from orders.services import attendance, cancellation, disputes
 from orders.statuses import OrderStatus
 
 
@@ -40,8 +40,8 @@ def order_response(request, order_id: int, http_status=status.HTTP_200_OK) -> Re
         raise NotFound("订单不存在。")
     party = party_of(request.user, order)
     context = {"party": party}
-    if order.status in order_services.CANCELLABLE_STATUSES and party:
-        context["cancellation"] = order_services.cancellation_quote(order=order, party=party)
+    if order.status in cancellation.CANCELLABLE_STATUSES and party:
+        context["cancellation"] = cancellation.cancellation_quote(order=order, party=party)
     return Response(OrderDetailSerializer(order, context=context).data, status=http_status)
 
 
@@ -79,7 +79,7 @@ class OrderCheckInApi(APIView):
     def post(self, request, order_id: int):
         serializer = CheckInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        order_services.order_check_in(
+        attendance.order_check_in(
             order_id=order_id,
             actor=request.user,
             occurrence_id=serializer.validated_data.get("occurrence"),
@@ -97,7 +97,7 @@ class OrderCompleteApi(APIView):
     def post(self, request, order_id: int):
         serializer = AttendanceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        order_services.order_complete(
+        attendance.order_complete(
             order_id=order_id,
             actor=request.user,
             occurrence_id=serializer.validated_data.get("occurrence"),
@@ -108,7 +108,7 @@ class OrderCompleteApi(APIView):
 class OrderConfirmApi(APIView):
     @extend_schema(request=None, responses=OrderDetailSerializer)
     def post(self, request, order_id: int):
-        order_services.order_confirm(order_id=order_id, actor=request.user)
+        attendance.order_confirm(order_id=order_id, actor=request.user)
         return order_response(request, order_id)
 
 
@@ -122,11 +122,11 @@ class OrderCancelApi(APIView):
     )
     def post(self, request, order_id: int):
         if _truthy(request.query_params.get("preview")):
-            quote = order_services.order_cancel_preview(order_id=order_id, actor=request.user)
+            quote = cancellation.order_cancel_preview(order_id=order_id, actor=request.user)
             return Response(CancelPreviewSerializer(quote).data)
         serializer = ReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        order_services.order_cancel(
+        cancellation.order_cancel(
             order_id=order_id, actor=request.user, reason=serializer.validated_data["reason"]
         )
         return order_response(request, order_id)
@@ -137,7 +137,7 @@ class OrderNoShowApi(APIView):
     def post(self, request, order_id: int):
         serializer = NoShowSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        order_services.order_report_no_show(
+        cancellation.order_report_no_show(
             order_id=order_id,
             actor=request.user,
             absent_party=serializer.validated_data["party"],
@@ -151,7 +151,7 @@ class OrderDisputeApi(APIView):
     def post(self, request, order_id: int):
         serializer = ReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        dispute = order_services.order_dispute_open(
+        dispute = disputes.order_dispute_open(
             order_id=order_id, actor=request.user, reason=serializer.validated_data["reason"]
         )
         return Response(DisputeSerializer(dispute).data, status=status.HTTP_201_CREATED)
@@ -162,7 +162,7 @@ class OrderDisputeResolveApi(APIView):
     def post(self, request, order_id: int):
         serializer = DisputeResolveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        dispute = order_services.order_dispute_resolve(
+        dispute = disputes.order_dispute_resolve(
             order_id=order_id, actor=request.user, **serializer.validated_data
         )
         return Response(DisputeSerializer(dispute).data)

@@ -14,7 +14,7 @@ from marketplace.permissions import IsWorker
 from marketplace.selectors import appeals as selectors
 from marketplace.selectors.ranking import reliability
 from marketplace.services import appeals as services
-from orders.services import safety as order_safety
+from orders import selectors as order_selectors
 
 
 class AppealInput(serializers.Serializer):
@@ -25,7 +25,7 @@ class AppealInput(serializers.Serializer):
 
 def reliability_report(worker: WorkerProfile) -> dict:
     """Her score from ranking.reliability and the incidents behind it, with any appeal."""
-    incidents = order_safety.worker_incidents(worker_id=worker.pk)
+    incidents = order_selectors.worker_incidents(worker_id=worker.pk)
     appeals = {(a.order_id, a.incident): a for a in selectors.appeals_of_worker(worker=worker)}
     return {
         "score": round(
@@ -97,6 +97,6 @@ class OwnAppealsApi(APIView):
             order_id=data.validated_data["order"],
             incident=data.validated_data["incident"],
             reason=data.validated_data["reason"],
-            incidents=order_safety.worker_incidents(worker_id=worker.pk),
+            incidents=order_selectors.worker_incidents(worker_id=worker.pk),
         )
         return Response(AppealOutput(appeal).data, status=status.HTTP_201_CREATED)

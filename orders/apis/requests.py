@@ -26,7 +26,8 @@ from orders.apis.serializers.requests import (
 )
 from orders.models import ServiceRequest
 from orders.services import offers as offer_services
-from orders.services.requests import request_cancel, request_create
+from orders.services.cancellation import request_cancel
+from orders.services.requests import request_create
 
 
 def _request_or_404(request, request_id: int):

@@ -7,7 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from orders.services import safety as order_safety
+from orders.services import sos
 
 
 class PositionInput(serializers.Serializer):
@@ -38,7 +38,5 @@ class SosApi(APIView):
     def post(self, request, order_id: int):
         data = PositionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        alert = order_safety.safety_sos_raise(
-            order_id=order_id, actor=request.user, **data.validated_data
-        )
+        alert = sos.safety_sos_raise(order_id=order_id, actor=request.user, **data.validated_data)
         return Response(AlertOutput(alert).data, status=status.HTTP_201_CREATED)

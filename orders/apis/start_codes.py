@@ -7,7 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from orders.services import safety as order_safety
+from orders.services import start_codes
 
 
 class StartCodeOutput(serializers.Serializer):
@@ -24,7 +24,7 @@ class StartCodeApi(APIView):
 
     @extend_schema(responses={200: StartCodeOutput, 204: None})
     def get(self, request, order_id: int):
-        code = order_safety.start_code_current(order_id=order_id, user=request.user)
+        code = start_codes.start_code_current(order_id=order_id, user=request.user)
         if code is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(StartCodeOutput(code).data)
@@ -33,5 +33,5 @@ class StartCodeApi(APIView):
 class StartCodeRegenerateApi(APIView):
     @extend_schema(request=None, responses=StartCodeOutput)
     def post(self, request, order_id: int):
-        code = order_safety.start_code_regenerate(order_id=order_id, user=request.user)
+        code = start_codes.start_code_regenerate(order_id=order_id, user=request.user)
         return Response(StartCodeOutput(code).data)

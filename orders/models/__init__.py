@@ -1,3 +1,4 @@
+from .alerts import SafetyAlert, SafetyAlertKind
 from .contracts import Contract, ContractSignature
 from .offers import Offer
 from .orders import Dispute, Order, OrderEvent
@@ -8,9 +9,10 @@ from .payments import (
     PayoutAccount,
     WebhookEvent,
 )
+from .request_events import RequestEvent
 from .requests import Occurrence, ServiceRequest
 from .reviews import Review
-from .safety import SafetyAlert, SafetyAlertKind, StartCode
+from .start_codes import StartCode
 
 __all__ = [
     "Contract",
@@ -24,6 +26,7 @@ __all__ = [
     "Payment",
     "PaymentOperation",
     "PayoutAccount",
+    "RequestEvent",
     "Review",
     "SafetyAlert",
     "SafetyAlertKind",

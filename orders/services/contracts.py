@@ -1,11 +1,8 @@
 """Contracts: drafted from an order's terms, signed by every party, amended only as a new version.
 
 Rules (PRODUCT.md §3):
-- The text is rendered from a per-trade Django template (orders/templates/orders/contracts/)
-  out of a `terms` dict made only of strings and integers, with the language pinned to Chinese
-  and times shown in Asia/Shanghai, then canonicalised (LF line endings, no trailing spaces,
-  no runs of blank lines, NFC). Same terms → identical bytes; `text_sha256` is the SHA-256 of
-  the UTF-8 canonical text.
+- The text is rendered from the version's terms (orders.services.contract_terms): same terms
+  → identical bytes; `text_sha256` is the SHA-256 of the UTF-8 canonical text.
 - No service ever changes the `text`, `terms` or `text_sha256` of an existing version.
 - Amendment (household or agency, before the service starts): version n+1 is drafted from the
   current terms plus the changes and awaits every party's signature again; signatures of
@@ -19,23 +16,26 @@ Rules (PRODUCT.md §3):
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import unicodedata
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.template.loader import select_template
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.exceptions import Conflict, NotFound, PermissionDeniedError, ValidationFailed
 from backend.fact_changes import order_facts_changed
-from backend.localtime import local_zone
-from backend.money import yuan
 from marketplace.models import User
 from notifications.events import NOTIFICATION, send_event_on_commit
+from orders.locks import lock_current_contract, lock_order
 from orders.models import Contract, ContractSignature, Occurrence, Order
 from orders.parties import order_party_user_ids, party_of
+from orders.selectors import is_worker_busy
+from orders.services.contract_terms import (
+    contract_render,
+    contract_terms,
+    required_parties_of,
+    text_digest,
+)
+from orders.services.orders import order_transition
 from orders.statuses import (
     ContractStatus,
     OccurrenceStatus,
@@ -44,194 +44,16 @@ from orders.statuses import (
     RequestKind,
 )
 
-WEEKDAY_LABELS = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
 AMENDABLE_FIELDS = ("price", "starts_at", "ends_at", "notes")
 AMENDABLE_ORDER_STATUSES = (OrderStatus.PENDING_CONTRACT, OrderStatus.CONFIRMED)
 SIGNABLE_ORDER_STATUSES = (OrderStatus.PENDING_CONTRACT, OrderStatus.CONFIRMED)
 MAX_NOTES_LENGTH = 500
 
-KIND_LABELS = {
-    RequestKind.ONE_OFF: "单次服务",
-    RequestKind.RECURRING: "周期服务",
-    RequestKind.PLACEMENT: "长期驻家",
-}
-PLACEMENT_MODE_LABELS = {"live_in": "住家", "daily": "白班（不住家）"}
-PRICE_UNIT_LABELS = {"day": "按天计价", "month": "按月计价"}
 PARTY_LABELS = {
     Party.HOUSEHOLD: "甲方（雇主）",
     Party.WORKER: "乙方（服务员）",
     Party.AGENCY: "丙方（家政企业）",
 }
-
-
-# --- terms and text -------------------------------------------------------------------------
-
-
-def local_display(moment: dt.datetime) -> str:
-    return moment.astimezone(local_zone()).strftime("%Y年%m月%d日 %H:%M")
-
-
-def local_iso(moment: dt.datetime) -> str:
-    return moment.astimezone(local_zone()).isoformat(timespec="minutes")
-
-
-def _household_party(user: User) -> dict:
-    profile = getattr(user, "household", None)
-    return {
-        "user_id": user.pk,
-        "name": (profile.name if profile else "") or user.display_name or user.username,
-        # No phone numbers between the parties: they talk through the order chat.
-    }
-
-
-def _agency_party(order: Order) -> dict | None:
-    if not order.agency_id:
-        return None
-    agency = order.agency
-    return {
-        "agency_id": agency.pk,
-        "name": agency.name,
-        "licence_number": agency.licence_number,
-        "phone": agency.phone,
-    }
-
-
-def contract_terms(
-    *,
-    order: Order,
-    version: int,
-    price: int | None = None,
-    starts_at: dt.datetime | None = None,
-    ends_at: dt.datetime | None = None,
-    notes: str = "",
-    amendment: dict | None = None,
-) -> dict:
-    """The terms of one contract version: the order's terms with any amended values applied."""
-    request = order.request
-    category = request.category
-    price = order.price if price is None else price
-    starts_at = starts_at or order.starts_at
-    ends_at = ends_at or order.ends_at
-    worker = order.worker
-    free_hours = settings.MEIJIA["FREE_CANCELLATION_HOURS"]
-    fee_percent = settings.MEIJIA["LATE_CANCELLATION_FEE_PERCENT"]
-    late_fee = price * fee_percent // 100
-    agency = _agency_party(order)
-
-    terms: dict = {
-        "contract_number": f"MJ{order.pk:08d}",
-        "version": version,
-        "order_id": order.pk,
-        "kind": request.kind,
-        "kind_label": KIND_LABELS.get(request.kind, request.kind),
-        "category": {"code": category.code, "name": category.name_zh},
-        "service_content": category.service_content_zh,
-        "description": request.description.strip(),
-        "notes": notes.strip(),
-        "division": request.division.name_zh,
-        "address": request.address,
-        "starts_at": local_display(starts_at),
-        "ends_at": local_display(ends_at),
-        "starts_at_iso": local_iso(starts_at),
-        "ends_at_iso": local_iso(ends_at),
-        "price_fen": price,
-        "price_display": yuan(price),
-        "payment_terms": (
-            "服务完成并经甲方确认（或乙方完工后48小时内甲方未提出异议视为确认）后，"
-            "甲方通过平台一次性支付全部服务费用。"
-        ),
-        "cancellation": {
-            "free_hours": free_hours,
-            "late_fee_percent": fee_percent,
-            "late_fee_fen": late_fee,
-            "late_fee_display": yuan(late_fee),
-        },
-        "dispute_terms": (
-            "因本合同发生争议的，各方应先行协商；协商不成的，任何一方可在平台提起争议，由"
-            + (agency["name"] if agency else "平台")
-            + "调解处理；仍不能解决的，可向临清市妇女联合会或消费者协会申请调解，"
-            "或依法向服务地人民法院提起诉讼。"
-        ),
-        "parties": {
-            "household": _household_party(order.household),
-            "worker": {
-                "worker_id": worker.pk,
-                "name": worker.real_name,
-                "id_card": worker.id_card_masked or "未登记",
-            },
-            "agency": agency,
-        },
-        "recurrence": None,
-        "occurrences": [],
-        "placement": None,
-        "amendment": amendment,
-    }
-    if request.kind == RequestKind.RECURRING:
-        weekdays = sorted(int(day) for day in request.recurrence_weekdays or [])
-        terms["recurrence"] = {
-            "weekdays": weekdays,
-            "weekdays_label": "每" + "、".join(WEEKDAY_LABELS[day] for day in weekdays)
-            if weekdays
-            else "按约定日期",
-            "until": request.recurrence_until.strftime("%Y年%m月%d日")
-            if request.recurrence_until
-            else local_display(ends_at),
-        }
-        visits = Occurrence.objects.filter(order=order, status=OccurrenceStatus.SCHEDULED).order_by(
-            "starts_at", "pk"
-        )
-        terms["occurrences"] = [
-            {"starts_at": local_display(visit.starts_at), "ends_at": local_display(visit.ends_at)}
-            for visit in visits
-        ]
-    if request.kind == RequestKind.PLACEMENT:
-        unit_price = request.placement_unit_price or 0
-        terms["placement"] = {
-            "mode": request.placement_mode,
-            "mode_label": PLACEMENT_MODE_LABELS.get(request.placement_mode, "按约定"),
-            "price_unit": request.placement_price_unit,
-            "price_unit_label": PRICE_UNIT_LABELS.get(request.placement_price_unit, "按约定"),
-            "unit_price_fen": unit_price,
-            "unit_price_display": yuan(unit_price),
-            "trial_days": request.trial_days,
-            "trial_ends_at": local_display(order.trial_ends_at) if order.trial_ends_at else "",
-            "replacement_right": request.trial_days > 0,
-        }
-    return terms
-
-
-def canonical_text(raw: str) -> str:
-    """LF endings, NFC, no trailing spaces, no blank-line runs, exactly one final newline."""
-    text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
-    lines: list[str] = []
-    for line in text.split("\n"):
-        line = line.rstrip()
-        if not line and (not lines or not lines[-1]):
-            continue
-        lines.append(line)
-    while lines and not lines[-1]:
-        lines.pop()
-    return "\n".join(lines) + "\n"
-
-
-def contract_render(*, terms: dict) -> str:
-    """The canonical Chinese contract text of these terms (deterministic)."""
-    template = select_template(
-        [f"orders/contracts/{terms['category']['code']}.txt", "orders/contracts/base.txt"]
-    )
-    with translation.override("zh-hans"):
-        return canonical_text(template.render({"t": terms}))
-
-
-def text_digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def required_parties_of(order: Order) -> list[str]:
-    parties = [Party.HOUSEHOLD.value, Party.WORKER.value]
-    if order.agency_id:
-        parties.append(Party.AGENCY.value)
-    return parties
 
 
 def _contract_create(*, order: Order, terms: dict) -> Contract:
@@ -269,12 +91,11 @@ def contract_draft(*, order: Order) -> Contract:
 
 def _party_order(*, order_id: int, user: User, lock: bool = False) -> tuple[Order, str]:
     """The order and the user's party on it; NotFound for a non-party (hides existence)."""
-    queryset = Order.objects.select_related(
-        "worker", "request__category", "request__division", "household", "agency"
-    )
+    related = ("worker", "request__category", "request__division", "household", "agency")
     if lock:
-        queryset = queryset.select_for_update(of=("self",))
-    order = queryset.filter(pk=order_id).first()
+        order = lock_order(order_id, related=related)
+    else:
+        order = Order.objects.select_related(*related).filter(pk=order_id).first()
     party = party_of(user, order) if order is not None else None
     if party is None:
         raise NotFound(_("订单不存在。"))
@@ -328,6 +149,97 @@ def _apply_terms_to_order(*, order: Order, contract: Contract) -> None:
         order.save(update_fields=[*changed, "updated_at"])
 
 
+def _check_signable(*, order: Order, party: str, contract: Contract | None, text_sha256) -> None:
+    """Refuse a signature the current version cannot take (see contract_sign)."""
+    if contract is None:
+        raise NotFound(_("合同不存在。"))
+    if text_sha256 is not None and text_sha256.strip().lower() != contract.text_sha256:
+        raise Conflict(
+            _("合同内容已更新，请阅读最新版本后再签署。"),
+            code="contract_changed",
+            extra={"version": contract.version, "text_sha256": contract.text_sha256},
+        )
+    if contract.signatures.filter(party=party).exists():
+        raise Conflict(_("您已签署过该版本合同。"), code="already_signed")
+    if contract.status != ContractStatus.AWAITING_SIGNATURES:
+        raise Conflict(_("该合同当前不可签署。"), code="contract_not_awaiting_signatures")
+    if party not in contract.required_parties:
+        raise PermissionDeniedError(_("您不是该合同的签约方。"))
+    if order.status not in SIGNABLE_ORDER_STATUSES:
+        raise Conflict(
+            _("订单当前状态不能签署合同。"),
+            code="order_not_signable",
+            extra={"current_status": order.status},
+        )
+
+
+def _signature_create(
+    *, order: Order, contract: Contract, party: str, user: User, ip_address, user_agent: str
+) -> None:
+    """Store the signature (a unique constraint refuses a second one) and tell the others."""
+    try:
+        with transaction.atomic():
+            ContractSignature.objects.create(
+                contract=contract,
+                party=party,
+                signer=user,
+                text_sha256=contract.text_sha256,
+                ip_address=ip_address or None,
+                user_agent=(user_agent or "")[:300],
+            )
+    except IntegrityError as error:
+        raise Conflict(_("您已签署过该版本合同。"), code="already_signed") from error
+
+    signer_name = user.display_name or user.username
+    recipients = [uid for uid in order_party_user_ids(order) if uid != user.pk]
+    send_event_on_commit(
+        event_type=NOTIFICATION,
+        recipients=recipients,
+        payload={
+            "kind": "contract.signed_by",
+            "order": order.pk,
+            "contract_version": contract.version,
+            "party": party,
+            "message": _("%(party)s %(name)s 已签署合同（第%(version)s版）。")
+            % {"party": PARTY_LABELS[party], "name": signer_name, "version": contract.version},
+        },
+    )
+
+
+def _contract_take_effect(*, order: Order, contract: Contract, user: User) -> Order:
+    """Every party signed: the version is signed, older signed ones superseded, the order
+    follows its terms (and is confirmed when it awaited the contract)."""
+    now = timezone.now()
+    contract.status = ContractStatus.SIGNED
+    contract.signed_at = now
+    contract.save(update_fields=["status", "signed_at"])
+    Contract.objects.filter(order=order, status=ContractStatus.SIGNED).exclude(
+        pk=contract.pk
+    ).update(status=ContractStatus.SUPERSEDED)
+    _apply_terms_to_order(order=order, contract=contract)
+    if order.status == OrderStatus.PENDING_CONTRACT:
+        order = order_transition(
+            order_id=order.pk,
+            to_status=OrderStatus.CONFIRMED,
+            actor=user,
+            reason=_("各方已签署合同"),
+            data={"contract_version": contract.version},
+        )
+    order_facts_changed(order_id=contract.order_id)
+    send_event_on_commit(
+        event_type=NOTIFICATION,
+        recipients=order_party_user_ids(order),
+        payload={
+            "kind": "contract.signed",
+            "order": order.pk,
+            "contract_version": contract.version,
+            "message": _("合同（第%(version)s版）已由各方签署生效。")
+            % {"version": contract.version},
+        },
+    )
+    return order
+
+
 def contract_sign(
     *,
     order_id: int,
@@ -342,91 +254,21 @@ def contract_sign(
     Conflict "contract_changed" (the hash the client saw is not the current text),
     "already_signed", "contract_not_awaiting_signatures", InvalidTransition from the order.
     """
-    from orders.services.orders import order_transition
-
     with transaction.atomic():
         order, party = _party_order(order_id=order_id, user=user, lock=True)
-        contract = (
-            Contract.objects.select_for_update().filter(order=order).order_by("-version").first()
+        contract = lock_current_contract(order)
+        _check_signable(order=order, party=party, contract=contract, text_sha256=text_sha256)
+        _signature_create(
+            order=order,
+            contract=contract,
+            party=party,
+            user=user,
+            ip_address=ip_address,
+            user_agent=user_agent,
         )
-        if contract is None:
-            raise NotFound(_("合同不存在。"))
-        if text_sha256 is not None and text_sha256.strip().lower() != contract.text_sha256:
-            raise Conflict(
-                _("合同内容已更新，请阅读最新版本后再签署。"),
-                code="contract_changed",
-                extra={"version": contract.version, "text_sha256": contract.text_sha256},
-            )
-        if contract.signatures.filter(party=party).exists():
-            raise Conflict(_("您已签署过该版本合同。"), code="already_signed")
-        if contract.status != ContractStatus.AWAITING_SIGNATURES:
-            raise Conflict(_("该合同当前不可签署。"), code="contract_not_awaiting_signatures")
-        if party not in contract.required_parties:
-            raise PermissionDeniedError(_("您不是该合同的签约方。"))
-        if order.status not in SIGNABLE_ORDER_STATUSES:
-            raise Conflict(
-                _("订单当前状态不能签署合同。"),
-                code="order_not_signable",
-                extra={"current_status": order.status},
-            )
-        try:
-            with transaction.atomic():
-                ContractSignature.objects.create(
-                    contract=contract,
-                    party=party,
-                    signer=user,
-                    text_sha256=contract.text_sha256,
-                    ip_address=ip_address or None,
-                    user_agent=(user_agent or "")[:300],
-                )
-        except IntegrityError as error:
-            raise Conflict(_("您已签署过该版本合同。"), code="already_signed") from error
-
-        signer_name = user.display_name or user.username
-        recipients = [uid for uid in order_party_user_ids(order) if uid != user.pk]
-        send_event_on_commit(
-            event_type=NOTIFICATION,
-            recipients=recipients,
-            payload={
-                "kind": "contract.signed_by",
-                "order": order.pk,
-                "contract_version": contract.version,
-                "party": party,
-                "message": _("%(party)s %(name)s 已签署合同（第%(version)s版）。")
-                % {"party": PARTY_LABELS[party], "name": signer_name, "version": contract.version},
-            },
-        )
-
         signed = set(contract.signatures.values_list("party", flat=True))
         if signed >= set(contract.required_parties):
-            now = timezone.now()
-            contract.status = ContractStatus.SIGNED
-            contract.signed_at = now
-            contract.save(update_fields=["status", "signed_at"])
-            Contract.objects.filter(order=order, status=ContractStatus.SIGNED).exclude(
-                pk=contract.pk
-            ).update(status=ContractStatus.SUPERSEDED)
-            _apply_terms_to_order(order=order, contract=contract)
-            if order.status == OrderStatus.PENDING_CONTRACT:
-                order = order_transition(
-                    order_id=order.pk,
-                    to_status=OrderStatus.CONFIRMED,
-                    actor=user,
-                    reason=_("各方已签署合同"),
-                    data={"contract_version": contract.version},
-                )
-            order_facts_changed(order_id=contract.order_id)
-            send_event_on_commit(
-                event_type=NOTIFICATION,
-                recipients=order_party_user_ids(order),
-                payload={
-                    "kind": "contract.signed",
-                    "order": order.pk,
-                    "contract_version": contract.version,
-                    "message": _("合同（第%(version)s版）已由各方签署生效。")
-                    % {"version": contract.version},
-                },
-            )
+            _contract_take_effect(order=order, contract=contract, user=user)
     return contract
 
 
@@ -487,9 +329,7 @@ def contract_amend(*, order_id: int, user: User, changes: dict, reason: str) -> 
                 code="service_started",
                 extra={"current_status": order.status},
             )
-        current = (
-            Contract.objects.select_for_update().filter(order=order).order_by("-version").first()
-        )
+        current = lock_current_contract(order)
         if current is None:
             raise NotFound(_("合同不存在。"))
         base = {
@@ -500,8 +340,6 @@ def contract_amend(*, order_id: int, user: User, changes: dict, reason: str) -> 
         }
         values = _clean_changes(order=order, changes=changes, base=base)
         if (values["starts_at"], values["ends_at"]) != (base["starts_at"], base["ends_at"]):
-            from orders.services.occurrences import is_worker_busy
-
             if is_worker_busy(
                 worker_id=order.worker_id,
                 slots=[(values["starts_at"], values["ends_at"])],

@@ -5,14 +5,15 @@ Rules:
   may not (she cancels through the order). Only a scheduled visit that has not started yet can
   be changed, and a moved visit must start in the future.
 - A move is refused with 409 "busy" when the worker has another live visit at the new time
-  (`is_worker_busy`, which reads the Occurrence table, so moved visits block their new time
-  and cancelled ones free theirs) or when another visit of the same order overlaps it.
+  (orders.selectors.is_worker_busy, which reads the Occurrence table, so moved visits block
+  their new time and cancelled ones free theirs) or when another visit of the same order
+  overlaps it.
 - Every change is recorded as an OrderEvent whose from_status = to_status = the order's
   status, with data {"occurrence", "action": "moved"|"cancelled", …}, and pushed to the
   parties as `order.updated`.
 - The order's starts_at/ends_at follow the first/last scheduled visit (the rule offer
   acceptance uses); a recurring order's price follows the scheduled visits (budget per visit ×
-  visits, as `order_price_for`). Visit cancellation carries no fee; the contract is not
+  visits, as orders.pricing.order_price_for). Visit cancellation carries no fee; the contract is not
   re-versioned (the history shows every change).
 - When no scheduled visit of an order is left, the order is cancelled through order_transition
   (where the table allows it: pending_contract / confirmed) and its request is closed.
@@ -30,10 +31,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.exceptions import Conflict, NotFound, PermissionDeniedError, ValidationFailed
-from marketplace.models import User, WorkerProfile
-from notifications.events import ORDER_UPDATED, send_event_on_commit
-from orders.models import Occurrence, Order, OrderEvent, ServiceRequest
-from orders.parties import order_party_user_ids, party_of
+from marketplace.models import User
+from orders.locks import lock_occurrence, lock_order, lock_visits, lock_worker
+from orders.models import Occurrence, Order, ServiceRequest
+from orders.parties import party_of
+from orders.selectors import is_worker_busy
+from orders.services.cancellation import request_cancel
+from orders.services.orders import order_event_record, order_transition
+from orders.services.requests import request_after_order_ended
 from orders.statuses import (
     ORDER_TRANSITIONS,
     OccurrenceStatus,
@@ -51,15 +56,6 @@ CHANGEABLE_ORDER_STATUSES = (
 SCOPE_THIS = "this"
 SCOPE_FROM_HERE = "from_here"
 SCOPES = (SCOPE_THIS, SCOPE_FROM_HERE)
-
-
-def is_worker_busy(*, worker_id: int, slots, exclude_order_id: int | None) -> bool:
-    """The matching selector's busy check (imported late: it lives in marketplace)."""
-    try:
-        from marketplace.selectors.matching import is_worker_busy as busy
-    except ImportError:  # matching re-exports it; eligibility defines it
-        from marketplace.selectors.eligibility import is_worker_busy as busy
-    return busy(worker_id=worker_id, slots=slots, exclude_order_id=exclude_order_id)
 
 
 # --- reads -----------------------------------------------------------------------------------
@@ -102,19 +98,11 @@ def _locked(*, occurrence_id: int) -> tuple[Occurrence, Order | None]:
     if occurrence is None:
         raise NotFound(_("服务时段不存在。"))
     if occurrence.worker_id:
-        WorkerProfile.objects.select_for_update().filter(pk=occurrence.worker_id).first()
+        lock_worker(occurrence.worker_id)
     order = None
     if occurrence.order_id:
-        order = (
-            Order.objects.select_for_update(of=("self",))
-            .select_related("worker")
-            .get(pk=occurrence.order_id)
-        )
-    occurrence = (
-        Occurrence.objects.select_for_update(of=("self",))
-        .select_related("request")
-        .get(pk=occurrence_id)
-    )
+        order = lock_order(occurrence.order_id, related=("worker",))
+    occurrence = lock_occurrence(occurrence_id)
     return occurrence, order
 
 
@@ -152,23 +140,10 @@ def _sync_order(*, order: Order) -> list[str]:
     return changed
 
 
-def _record(*, order: Order, actor: User, reason: str, data: dict) -> OrderEvent:
-    from orders.services.orders import order_event_payload
-
-    event = OrderEvent.objects.create(
-        order=order,
-        actor=actor,
-        from_status=order.status,
-        to_status=order.status,
-        reason=reason[:300],
-        data=data,
+def _record(*, order: Order, actor: User, reason: str, data: dict):
+    return order_event_record(
+        order=order, actor=actor, reason=reason, data=data, data_in_payload=True
     )
-    send_event_on_commit(
-        event_type=ORDER_UPDATED,
-        recipients=order_party_user_ids(order),
-        payload={**order_event_payload(order, event), **data},
-    )
-    return event
 
 
 def occurrence_move(
@@ -265,7 +240,7 @@ def occurrence_cancel(
                 status=OccurrenceStatus.SCHEDULED,
                 starts_at__gte=occurrence.starts_at,
             )
-        cancelled = list(targets.select_for_update().order_by("starts_at", "pk"))
+        cancelled = lock_visits(targets)
         Occurrence.objects.filter(pk__in=[o.pk for o in cancelled]).update(
             status=OccurrenceStatus.CANCELLED, change_reason=reason[:200]
         )
@@ -293,9 +268,6 @@ def occurrence_cancel(
         if remaining:
             _sync_order(order=order)
         elif can_transition(ORDER_TRANSITIONS, order.status, OrderStatus.CANCELLED):
-            from orders.services.orders import order_transition
-            from orders.services.requests import request_after_order_ended
-
             order_transition(
                 order_id=order.pk,
                 to_status=OrderStatus.CANCELLED,
@@ -305,7 +277,7 @@ def occurrence_cancel(
                 updates={"cancelled_at": now, "cancelled_by_party": party},
             )
             request_after_order_ended(
-                request_id=order.request_id, reason=reason, now=now, reopen=False
+                request_id=order.request_id, reason=reason, now=now, reopen=False, actor=user
             )
     return cancelled
 
@@ -314,6 +286,4 @@ def _close_request_without_visits(*, request: ServiceRequest, user: User, reason
     """An open request with no scheduled visit left is cancelled (it asks for nothing)."""
     if Occurrence.objects.filter(request=request, status=OccurrenceStatus.SCHEDULED).exists():
         return
-    from orders.services.requests import request_cancel
-
     request_cancel(request_id=request.pk, actor=user, reason=reason)

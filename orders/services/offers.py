@@ -1,7 +1,7 @@
-"""Offers: waves to the best matches, invitations, accept (first valid accept wins), decline.
+"""Offers: waves to the best matches, invitations, accept (first valid accept wins), decline,
+expiry and withdrawal. The lock order is documented in one place: orders/locks.py.
 
-Lock order, everywhere in this app: worker profile → service request → offers → order. The
-accept path takes the worker row (so one worker's accepts of different requests are serial
+The accept path takes the worker row (so one worker's accepts of different requests are serial
 and the busy check holds), then claims the request with a conditional UPDATE (open →
 matched), then the offer (pending → accepted); the `one_live_order_per_request` constraint is
 the last guard. Decline and expiry lock the request before touching an offer.
@@ -16,7 +16,6 @@ callers never send the same wave twice.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -26,33 +25,29 @@ from django.utils.translation import gettext as _
 from backend.exceptions import Conflict, NotFound, ValidationFailed
 from backend.fact_changes import order_facts_changed
 from marketplace.models import RosterEntry, User, WorkerProfile
-from notifications.events import OFFER_CREATED, send_event_on_commit
-from orders.models import Occurrence, Offer, Order, OrderEvent, ServiceRequest
-from orders.services.requests import _withdraw_pending_offers
+from marketplace.selectors.blocks import blocked_worker_ids, is_blocked
+from marketplace.selectors.eligibility import worker_eligibility
+from marketplace.selectors.matching import find_matches
+from notifications.events import OFFER_CREATED, OFFER_WITHDRAWN, send_event_on_commit
+from orders.locks import lock_request, lock_worker
+from orders.models import Occurrence, Offer, Order, ServiceRequest
+from orders.pricing import order_price_for
+from orders.selectors import busy_visits, is_worker_busy
+from orders.services.contracts import contract_draft
+from orders.services.orders import order_event_record
+from orders.services.transitions import (
+    offer_transition,
+    offers_sent_record,
+    offers_transition,
+    request_transition,
+)
 from orders.statuses import OccurrenceStatus, OfferSource, OfferStatus, RequestStatus
-
-logger = logging.getLogger(__name__)
-
-
-def request_slots(service_request: ServiceRequest) -> list[tuple[dt.datetime, dt.datetime]]:
-    """(start, end) of each scheduled occurrence: what busy-time checks and matching look at."""
-    return [
-        (o.starts_at, o.ends_at)
-        for o in Occurrence.objects.filter(
-            # Unassigned visits only: a replaced placement worker's served part stays hers.
-            request=service_request,
-            status=OccurrenceStatus.SCHEDULED,
-            order__isnull=True,
-        ).order_by("starts_at")
-    ]
+from orders.visits import request_slots
 
 
 def request_matches(*, service_request: ServiceRequest, exclude_worker_ids=(), limit=None):
     """Ranked eligible workers for the request (marketplace matching), without the workers
     who blocked its household (so neither waves nor invitations reach them)."""
-    from marketplace.selectors.blocks import blocked_worker_ids
-    from marketplace.selectors.matching import find_matches
-
     blocked = blocked_worker_ids(household_id=service_request.household_id)
     return find_matches(
         category=service_request.category,
@@ -60,6 +55,7 @@ def request_matches(*, service_request: ServiceRequest, exclude_worker_ids=(), l
         longitude=service_request.longitude,
         max_distance_km=service_request.max_distance_km,
         slots=request_slots(service_request),
+        busy=busy_visits,
         exclude_worker_ids=tuple(exclude_worker_ids) + tuple(blocked),
         limit=limit,
     )
@@ -135,6 +131,7 @@ def offer_wave_send(*, request_id: int, now: dt.datetime | None = None) -> list[
             offers = list(
                 Offer.objects.filter(request_id=request_id, wave=wave).select_related("worker")
             )
+        offers_sent_record(offers=offers, actor=None)
         for offer in offers:
             send_event_on_commit(
                 event_type=OFFER_CREATED,
@@ -182,7 +179,7 @@ def offer_invite(*, request_id: int, household: User, worker_id: int) -> tuple[O
     now = timezone.now()
     try:
         with transaction.atomic():
-            locked = ServiceRequest.objects.select_for_update().get(pk=request_id)
+            locked = lock_request(request_id)
             if locked.status != RequestStatus.OPEN:
                 raise Conflict(
                     _("需求已不在待匹配状态。"),
@@ -200,6 +197,7 @@ def offer_invite(*, request_id: int, household: User, worker_id: int) -> tuple[O
                 created_by=household,
                 expires_at=_offer_expiry(now),
             )
+            offers_sent_record(offers=[offer], actor=household)
             send_event_on_commit(
                 event_type=OFFER_CREATED,
                 recipients=[candidate.worker.user_id],
@@ -241,6 +239,29 @@ def _refuse_not_pending(offer: Offer) -> None:
     )
 
 
+def offers_withdraw_pending(
+    *, request_id: int, now: dt.datetime, actor: User | None = None, reason: str = ""
+) -> int:
+    """Withdraw every pending offer of a request (one event each) and tell each worker.
+
+    Caller holds the request lock; the offer rows are locked after it.
+    """
+    withdrawn = offers_transition(
+        offers=Offer.objects.filter(request_id=request_id),
+        to_status=OfferStatus.WITHDRAWN,
+        actor=actor,
+        reason=reason,
+        updates={"responded_at": now},
+    )
+    for offer in withdrawn:
+        send_event_on_commit(
+            event_type=OFFER_WITHDRAWN,
+            recipients=[offer.worker.user_id],
+            payload={"offer": offer.pk, "request": request_id, "status": OfferStatus.WITHDRAWN},
+        )
+    return len(withdrawn)
+
+
 def offer_expire(*, offer_id: int, now: dt.datetime | None = None) -> bool:
     """Mark one pending offer past its expiry as expired (claimed by a conditional UPDATE);
     send the next wave when it was the last pending one. Returns whether this call did it."""
@@ -250,10 +271,15 @@ def offer_expire(*, offer_id: int, now: dt.datetime | None = None) -> bool:
         if offer is None:
             return False
         # Request first (lock order), then the offer.
-        ServiceRequest.objects.select_for_update().filter(pk=offer["request_id"]).first()
-        claimed = Offer.objects.filter(
-            pk=offer_id, status=OfferStatus.PENDING, expires_at__lte=now
-        ).update(status=OfferStatus.EXPIRED, responded_at=now)
+        lock_request(offer["request_id"])
+        claimed = offer_transition(
+            offer_id=offer_id,
+            to_status=OfferStatus.EXPIRED,
+            actor=None,
+            conditions={"expires_at__lte": now},
+            updates={"responded_at": now},
+            quiet=True,
+        )
         if claimed:
             offer_wave_send(request_id=offer["request_id"], now=now)
     return bool(claimed)
@@ -264,9 +290,14 @@ def offer_decline(*, offer_id: int, worker: WorkerProfile, reason: str = "") -> 
     offer = _own_offer(offer_id=offer_id, worker=worker)
     now = timezone.now()
     with transaction.atomic():
-        ServiceRequest.objects.select_for_update().filter(pk=offer.request_id).first()
-        claimed = Offer.objects.filter(pk=offer_id, status=OfferStatus.PENDING).update(
-            status=OfferStatus.DECLINED, responded_at=now
+        lock_request(offer.request_id)
+        claimed = offer_transition(
+            offer_id=offer_id,
+            to_status=OfferStatus.DECLINED,
+            actor=worker.user,
+            reason=reason,
+            updates={"responded_at": now},
+            quiet=True,
         )
         if claimed:
             offer_wave_send(request_id=offer.request_id, now=now)
@@ -277,26 +308,84 @@ def offer_decline(*, offer_id: int, worker: WorkerProfile, reason: str = "") -> 
     return offer
 
 
-def order_price_for(service_request: ServiceRequest, *, visits: int) -> int:
-    """The order price in fen (documented rule):
+def _accept_checks(*, worker: WorkerProfile, service_request: ServiceRequest, slots) -> None:
+    """Refuse an accept the worker may not make now: Conflict `blocked`, `busy`,
+    `not_eligible`. Call after the worker-row lock, which household_block takes too: a block
+    that won the race is seen here even though its offer withdrawal has not run yet."""
+    if is_blocked(worker_id=worker.pk, household_id=service_request.household_id):
+        raise Conflict(_("您已屏蔽这位雇主。"), code="blocked")
+    if is_worker_busy(worker_id=worker.pk, slots=slots):
+        raise Conflict(_("您在该时间段已有其他订单。"), code="busy")
+    eligibility = worker_eligibility(
+        worker=worker, category=service_request.category, slots=slots, busy=busy_visits
+    )
+    if not eligibility.is_eligible:
+        raise Conflict(
+            _("您目前不符合该工种的接单条件。"),
+            code="not_eligible",
+            extra={"reasons": [str(r) for r in eligibility.reasons]},
+        )
 
-    - one-off: the budget;
-    - recurring: the budget is per visit, times the number of scheduled visits;
-    - placement per day: unit price × term days (a started day counts whole);
-    - placement per month: unit price per 30 days, pro rata by term days, rounded to a fen.
-    """
-    from orders.services.requests import term_days
-    from orders.statuses import RequestKind
 
-    if service_request.kind == RequestKind.RECURRING:
-        return service_request.budget * visits
-    if service_request.kind == RequestKind.PLACEMENT:
-        days = term_days(service_request.starts_at, service_request.ends_at)
-        unit = service_request.placement_unit_price or 0
-        if service_request.placement_price_unit == ServiceRequest.PriceUnit.MONTH:
-            return round(unit * days / 30)
-        return unit * days
-    return service_request.budget
+def _accept_claim(
+    *, service_request: ServiceRequest, offer: Offer, actor: User, now: dt.datetime
+) -> None:
+    """Settle the race: only one caller turns the request from open to matched, then her
+    offer from pending to accepted; the other pending offers are withdrawn."""
+    claimed = request_transition(
+        request_id=service_request.pk,
+        to_status=RequestStatus.MATCHED,
+        actor=actor,
+        from_statuses=(RequestStatus.OPEN,),
+        updates={"matched_at": now},
+        quiet=True,
+    )
+    if not claimed:
+        raise Conflict(_("该需求已被其他服务员接单。"), code="taken")
+    accepted = offer_transition(
+        offer_id=offer.pk,
+        to_status=OfferStatus.ACCEPTED,
+        actor=actor,
+        conditions={"expires_at__gt": now},
+        updates={"responded_at": now},
+        quiet=True,
+    )
+    if not accepted:
+        raise Conflict(_("邀约已失效。"), code="expired")
+    offers_withdraw_pending(request_id=service_request.pk, now=now, actor=actor)
+
+
+def _order_create(
+    *, service_request: ServiceRequest, offer: Offer, worker: WorkerProfile, occurrences: list
+) -> Order:
+    """The order of an accepted offer, over the request's unassigned visits."""
+    roster = (
+        RosterEntry.objects.filter(worker=worker, status=RosterEntry.Status.ACTIVE)
+        .only("agency_id")
+        .first()
+    )
+    trial_ends_at = None
+    if service_request.trial_days:
+        trial_ends_at = service_request.starts_at + dt.timedelta(days=service_request.trial_days)
+    starts_at = min((o.starts_at for o in occurrences), default=service_request.starts_at)
+    ends_at = max((o.ends_at for o in occurrences), default=service_request.ends_at)
+    try:
+        with transaction.atomic():
+            order = Order.objects.create(
+                request=service_request,
+                offer_id=offer.pk,
+                household_id=service_request.household_id,
+                worker=worker,
+                agency_id=roster.agency_id if roster else None,
+                price=order_price_for(service_request, visits=len(occurrences)),
+                starts_at=starts_at,
+                ends_at=ends_at,
+                trial_ends_at=trial_ends_at,
+            )
+    except IntegrityError as error:  # one_live_order_per_request: someone else won
+        raise Conflict(_("该需求已被其他服务员接单。"), code="taken") from error
+    Occurrence.objects.filter(pk__in=[o.pk for o in occurrences]).update(order=order, worker=worker)
+    return order
 
 
 def offer_accept(*, offer_id: int, worker: WorkerProfile) -> Order:
@@ -308,9 +397,6 @@ def offer_accept(*, offer_id: int, worker: WorkerProfile) -> Order:
     the household), `declined`,
     `request_closed`. Locks: worker row, then the request (conditional UPDATE), then the offer.
     """
-    from marketplace.selectors.blocks import is_blocked
-    from marketplace.selectors.eligibility import is_worker_busy, worker_eligibility
-
     offer = _own_offer(offer_id=offer_id, worker=worker)
     now = timezone.now()
     if offer.status == OfferStatus.PENDING and offer.expires_at <= now:
@@ -322,11 +408,7 @@ def offer_accept(*, offer_id: int, worker: WorkerProfile) -> Order:
     with transaction.atomic():
         # Lock only the profile row, and without blocking foreign-key checks: rows that
         # reference this worker or her user (notifications, offers) can still be written.
-        worker = (
-            WorkerProfile.objects.select_for_update(no_key=True, of=("self",))
-            .select_related("user")
-            .get(pk=worker.pk)
-        )
+        worker = lock_worker(worker.pk, no_key=True, with_user=True)
         service_request = ServiceRequest.objects.select_related("category").get(pk=offer.request_id)
         occurrences = list(
             Occurrence.objects.filter(
@@ -336,90 +418,19 @@ def offer_accept(*, offer_id: int, worker: WorkerProfile) -> Order:
             )
         )
         slots = [(o.starts_at, o.ends_at) for o in occurrences]
-        # After the worker-row lock, which household_block takes too: a block that won the
-        # race is seen here even though its offer withdrawal has not run yet.
-        if is_blocked(worker_id=worker.pk, household_id=service_request.household_id):
-            raise Conflict(_("您已屏蔽这位雇主。"), code="blocked")
-        if is_worker_busy(worker_id=worker.pk, slots=slots):
-            raise Conflict(_("您在该时间段已有其他订单。"), code="busy")
-        eligibility = worker_eligibility(
-            worker=worker, category=service_request.category, slots=slots
+        _accept_checks(worker=worker, service_request=service_request, slots=slots)
+        _accept_claim(service_request=service_request, offer=offer, actor=worker.user, now=now)
+        order = _order_create(
+            service_request=service_request, offer=offer, worker=worker, occurrences=occurrences
         )
-        if not eligibility.is_eligible:
-            raise Conflict(
-                _("您目前不符合该工种的接单条件。"),
-                code="not_eligible",
-                extra={"reasons": [str(r) for r in eligibility.reasons]},
-            )
-        # The race is settled here: only one caller turns the request from open to matched.
-        claimed = ServiceRequest.objects.filter(
-            pk=service_request.pk, status=RequestStatus.OPEN
-        ).update(status=RequestStatus.MATCHED, matched_at=now)
-        if not claimed:
-            raise Conflict(_("该需求已被其他服务员接单。"), code="taken")
-        accepted = Offer.objects.filter(
-            pk=offer.pk, status=OfferStatus.PENDING, expires_at__gt=now
-        ).update(status=OfferStatus.ACCEPTED, responded_at=now)
-        if not accepted:
-            raise Conflict(_("邀约已失效。"), code="expired")
-        _withdraw_pending_offers(request_id=service_request.pk, now=now)
-
-        roster = (
-            RosterEntry.objects.filter(worker=worker, status=RosterEntry.Status.ACTIVE)
-            .only("agency_id")
-            .first()
-        )
-        trial_ends_at = None
-        if service_request.trial_days:
-            trial_ends_at = service_request.starts_at + dt.timedelta(
-                days=service_request.trial_days
-            )
-        starts_at = min((o.starts_at for o in occurrences), default=service_request.starts_at)
-        ends_at = max((o.ends_at for o in occurrences), default=service_request.ends_at)
-        try:
-            with transaction.atomic():
-                order = Order.objects.create(
-                    request=service_request,
-                    offer_id=offer.pk,
-                    household_id=service_request.household_id,
-                    worker=worker,
-                    agency_id=roster.agency_id if roster else None,
-                    price=order_price_for(service_request, visits=len(occurrences)),
-                    starts_at=starts_at,
-                    ends_at=ends_at,
-                    trial_ends_at=trial_ends_at,
-                )
-        except IntegrityError as error:  # one_live_order_per_request: someone else won
-            raise Conflict(_("该需求已被其他服务员接单。"), code="taken") from error
-        Occurrence.objects.filter(pk__in=[o.pk for o in occurrences]).update(
-            order=order, worker=worker
-        )
-        event = OrderEvent.objects.create(
+        order_event_record(
             order=order,
             actor=worker.user,
-            from_status="",
-            to_status=order.status,
             reason=_("服务员接受邀约"),
             data={"offer": offer.pk},
+            from_status="",
+            to_status=order.status,
         )
-        from orders.parties import order_party_user_ids
-        from orders.services.orders import ORDER_UPDATED, order_event_payload
-
-        send_event_on_commit(
-            event_type=ORDER_UPDATED,
-            recipients=order_party_user_ids(order),
-            payload=order_event_payload(order, event),
-        )
-        _draft_contract(order)
+        contract_draft(order=order)
         order_facts_changed(order_id=order.pk)
     return order
-
-
-def _draft_contract(order: Order) -> None:
-    """Draft the order's contract (orders.services.contracts, written by the contracts work)."""
-    try:
-        from orders.services.contracts import contract_draft
-    except ImportError:
-        logger.warning("contracts service missing; order #%s has no contract draft", order.pk)
-        return
-    contract_draft(order=order)

@@ -16,10 +16,11 @@ from django.utils import timezone
 from orders.models import Offer
 from orders.payments.payouts import payouts_send_due
 from orders.payments.retry import payment_operations_retry_due
+from orders.services.attendance import orders_auto_confirm_due
 from orders.services.offers import offer_expire
-from orders.services.orders import orders_auto_confirm_due
 from orders.services.requests import requests_expire_due
-from orders.services.safety import safety_overdue_alerts_due
+from orders.services.reviews import review_windows_close
+from orders.services.sos import safety_overdue_alerts_due
 from orders.statuses import OfferStatus
 
 logger = logging.getLogger(__name__)
@@ -36,14 +37,6 @@ def offers_expire_due(*, now: dt.datetime | None = None) -> int:
     return sum(1 for offer_id in due if offer_expire(offer_id=offer_id, now=now))
 
 
-def _close_review_windows(now: dt.datetime) -> int:
-    try:
-        from orders.services.reviews import review_windows_close
-    except ImportError:
-        return 0
-    return review_windows_close(now=now)
-
-
 def run_due_work(now: dt.datetime | None = None) -> dict[str, int]:
     """Do all due work once; returns the count of each kind of item this call changed."""
     now = now or timezone.now()
@@ -51,7 +44,7 @@ def run_due_work(now: dt.datetime | None = None) -> dict[str, int]:
         "offers_expired": offers_expire_due(now=now),
         "requests_expired": requests_expire_due(now=now),
         "orders_auto_confirmed": orders_auto_confirm_due(now=now),
-        "review_windows_closed": _close_review_windows(now),
+        "review_windows_closed": review_windows_close(now=now),
         "payment_operations_sent": payment_operations_retry_due(now=now),
         "payouts_sent": payouts_send_due(now=now),
         "safety_overdue_alerts": safety_overdue_alerts_due(now=now),

@@ -9,7 +9,7 @@ Rules (written into the contract, PRODUCT.md §3):
   day counts whole; 0 when the service has not started). Daily price: the unit price for a
   per-day placement; a per-month unit price / 30 (computed as days × monthly price / 30,
   rounded half up to a fen); without a unit price, the order price / term days. Never more
-  than the order price.
+  than the order price (orders.pricing.settlement_for).
 - Her visit is split: the served part stays hers and ends now; the rest of the term becomes a
   new unassigned visit. The rest starts at the next day at the original start's local clock
   time (or at the original start when the service has not begun), so the request does not
@@ -27,12 +27,23 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.exceptions import Conflict, NotFound, PermissionDeniedError, ValidationFailed
+from backend.exceptions import (
+    Conflict,
+    InvalidTransition,
+    NotFound,
+    PermissionDeniedError,
+    ValidationFailed,
+)
 from backend.localtime import local_zone
-from marketplace.models import User, WorkerProfile
+from marketplace.models import User
 from notifications.events import NOTIFICATION, send_event_on_commit
+from orders.locks import lock_order, lock_request, lock_visits, lock_worker
 from orders.models import Occurrence, Order, ServiceRequest
 from orders.parties import order_party_user_ids, party_of
+from orders.pricing import days_served, settlement_for
+from orders.services.offers import offer_wave_send
+from orders.services.orders import order_transition
+from orders.services.transitions import request_transition
 from orders.statuses import (
     ORDER_TRANSITIONS,
     OccurrenceStatus,
@@ -44,33 +55,6 @@ from orders.statuses import (
 )
 
 
-def days_served(*, starts_at: dt.datetime, until: dt.datetime) -> int:
-    """Calendar days (Asia/Shanghai) from the start day to `until`'s day, both included."""
-    if until <= starts_at:
-        return 0
-    return (
-        until.astimezone(local_zone()).date() - starts_at.astimezone(local_zone()).date()
-    ).days + 1
-
-
-def term_days(starts_at: dt.datetime, ends_at: dt.datetime) -> int:
-    return max(1, -(-int((ends_at - starts_at).total_seconds()) // 86400))
-
-
-def settlement_for(*, order: Order, service_request: ServiceRequest, days: int) -> int:
-    """The first worker's settlement in fen for `days` served (rule in the module docstring)."""
-    unit = service_request.placement_unit_price
-    if unit and service_request.placement_price_unit == ServiceRequest.PriceUnit.MONTH:
-        amount = (days * unit * 2 + 30) // 60  # days × unit / 30, half up
-    elif unit:
-        amount = days * unit
-    else:
-        amount = (days * order.price * 2 + term_days(order.starts_at, order.ends_at)) // (
-            2 * term_days(order.starts_at, order.ends_at)
-        )
-    return min(amount, order.price)
-
-
 def rest_of_term_start(*, order: Order, now: dt.datetime) -> dt.datetime:
     """When the replacement worker's part begins (see the module docstring)."""
     if order.starts_at > now:
@@ -80,15 +64,68 @@ def rest_of_term_start(*, order: Order, now: dt.datetime) -> dt.datetime:
     return dt.datetime.combine(next_day, start_local.timetz()).astimezone(dt.UTC)
 
 
+def _refuse_unless_replaceable(*, order: Order, service_request: ServiceRequest, now) -> None:
+    """Conflict "not_placement" / "trial_over", InvalidTransition (order status)."""
+    if service_request.kind != RequestKind.PLACEMENT:
+        raise Conflict(_("只有长期驻家订单可以更换服务员。"), code="not_placement")
+    if order.trial_ends_at is None or now >= order.trial_ends_at:
+        raise Conflict(_("试用期已结束，不能更换服务员。"), code="trial_over")
+    if not can_transition(ORDER_TRANSITIONS, order.status, OrderStatus.REPLACED):
+        raise InvalidTransition(entity="order", current=order.status, target=OrderStatus.REPLACED)
+
+
+def _split_visits(
+    *, order: Order, service_request: ServiceRequest, now: dt.datetime, rest_starts_at
+) -> None:
+    """Split her visit(s): the served part stays hers, the rest becomes an open visit."""
+    visits = lock_visits(Occurrence.objects.filter(order=order, status=OccurrenceStatus.SCHEDULED))
+    rest = []
+    for visit in visits:
+        if visit.ends_at <= now:
+            continue
+        rest.append(
+            Occurrence(
+                request_id=service_request.pk,
+                starts_at=max(visit.starts_at, rest_starts_at),
+                ends_at=visit.ends_at,
+                original_starts_at=visit.original_starts_at,
+                change_reason=_("试用期内更换服务员后的剩余服务期")[:200],
+            )
+        )
+        if visit.starts_at < now:
+            visit.ends_at = now
+            visit.change_reason = _("试用期内更换服务员，服务至此结束")[:200]
+            visit.save(update_fields=["ends_at", "change_reason"])
+        else:
+            visit.status = OccurrenceStatus.CANCELLED
+            visit.change_reason = _("试用期内更换服务员")[:200]
+            visit.save(update_fields=["status", "change_reason"])
+    rest = [visit for visit in rest if visit.ends_at > visit.starts_at]
+    Occurrence.objects.bulk_create(rest)
+
+
+def _notify_replaced(*, order: Order, service_request: ServiceRequest, served, settlement):
+    send_event_on_commit(
+        event_type=NOTIFICATION,
+        recipients=order_party_user_ids(order),
+        payload={
+            "kind": "placement.replaced",
+            "order": order.pk,
+            "request": service_request.pk,
+            "days_served": served,
+            "settlement_amount": settlement,
+            "message": _("雇主在试用期内申请更换服务员，平台将为剩余服务期重新匹配。"),
+        },
+    )
+
+
 def placement_replace(*, order_id: int, user: User, reason: str) -> Order:
     """End the first worker's part of a placement in its trial and reopen matching.
 
-    Locks worker → request → order (the app's lock order). Raises NotFound (not a party),
-    PermissionDeniedError (not the household), ValidationFailed (reason), Conflict
+    Locks worker → request → order → its visits (orders/locks.py). Raises NotFound (not a
+    party), PermissionDeniedError (not the household), ValidationFailed (reason), Conflict
     "not_placement" / "trial_over" / "term_over", InvalidTransition (order status).
     """
-    from orders.services.orders import order_transition
-
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(_("请填写更换原因。"), field="reason")
@@ -100,56 +137,19 @@ def placement_replace(*, order_id: int, user: User, reason: str) -> Order:
             raise NotFound(_("订单不存在。"))
         if party != Party.HOUSEHOLD:
             raise PermissionDeniedError(_("只有雇主可以申请更换服务员。"))
-        WorkerProfile.objects.select_for_update().filter(pk=found.worker_id).first()
-        service_request = ServiceRequest.objects.select_for_update().get(pk=found.request_id)
-        order = Order.objects.select_for_update().get(pk=order_id)
-        if service_request.kind != RequestKind.PLACEMENT:
-            raise Conflict(_("只有长期驻家订单可以更换服务员。"), code="not_placement")
-        if order.trial_ends_at is None or now >= order.trial_ends_at:
-            raise Conflict(_("试用期已结束，不能更换服务员。"), code="trial_over")
-        if not can_transition(ORDER_TRANSITIONS, order.status, OrderStatus.REPLACED):
-            from backend.exceptions import InvalidTransition
-
-            raise InvalidTransition(
-                entity="order", current=order.status, target=OrderStatus.REPLACED
-            )
+        lock_worker(found.worker_id)
+        service_request = lock_request(found.request_id)
+        order = lock_order(order_id)
+        _refuse_unless_replaceable(order=order, service_request=service_request, now=now)
         rest_starts_at = rest_of_term_start(order=order, now=now)
         if rest_starts_at >= order.ends_at:
             raise Conflict(_("剩余服务期不足一天，不能更换服务员。"), code="term_over")
 
         served = days_served(starts_at=order.starts_at, until=now)
         settlement = settlement_for(order=order, service_request=service_request, days=served)
-
-        # Split her visit(s): the served part stays hers, the rest becomes an open visit.
-        visits = list(
-            Occurrence.objects.select_for_update()
-            .filter(order=order, status=OccurrenceStatus.SCHEDULED)
-            .order_by("starts_at", "pk")
+        _split_visits(
+            order=order, service_request=service_request, now=now, rest_starts_at=rest_starts_at
         )
-        rest = []
-        for visit in visits:
-            if visit.ends_at <= now:
-                continue
-            rest.append(
-                Occurrence(
-                    request_id=service_request.pk,
-                    starts_at=max(visit.starts_at, rest_starts_at),
-                    ends_at=visit.ends_at,
-                    original_starts_at=visit.original_starts_at,
-                    change_reason=_("试用期内更换服务员后的剩余服务期")[:200],
-                )
-            )
-            if visit.starts_at < now:
-                visit.ends_at = now
-                visit.change_reason = _("试用期内更换服务员，服务至此结束")[:200]
-                visit.save(update_fields=["ends_at", "change_reason"])
-            else:
-                visit.status = OccurrenceStatus.CANCELLED
-                visit.change_reason = _("试用期内更换服务员")[:200]
-                visit.save(update_fields=["status", "change_reason"])
-        rest = [visit for visit in rest if visit.ends_at > visit.starts_at]
-        Occurrence.objects.bulk_create(rest)
-
         order = order_transition(
             order_id=order.pk,
             to_status=OrderStatus.REPLACED,
@@ -162,23 +162,18 @@ def placement_replace(*, order_id: int, user: User, reason: str) -> Order:
             },
             updates={"settlement_amount": settlement, "ends_at": max(now, order.starts_at)},
         )
-        reopened = ServiceRequest.objects.filter(
-            pk=service_request.pk, status=RequestStatus.MATCHED
-        ).update(status=RequestStatus.OPEN, starts_at=rest_starts_at, matched_at=None)
-        send_event_on_commit(
-            event_type=NOTIFICATION,
-            recipients=order_party_user_ids(order),
-            payload={
-                "kind": "placement.replaced",
-                "order": order.pk,
-                "request": service_request.pk,
-                "days_served": served,
-                "settlement_amount": settlement,
-                "message": _("雇主在试用期内申请更换服务员，平台将为剩余服务期重新匹配。"),
-            },
+        reopened = request_transition(
+            request_id=service_request.pk,
+            to_status=RequestStatus.OPEN,
+            actor=user,
+            reason=reason,
+            from_statuses=(RequestStatus.MATCHED,),
+            updates={"starts_at": rest_starts_at, "matched_at": None},
+            quiet=True,
+        )
+        _notify_replaced(
+            order=order, service_request=service_request, served=served, settlement=settlement
         )
         if reopened:
-            from orders.services.offers import offer_wave_send
-
             offer_wave_send(request_id=service_request.pk, now=now)
     return order

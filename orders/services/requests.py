@@ -1,4 +1,5 @@
-"""Service requests: create (with idempotency key and occurrences), cancel, reopen, expire.
+"""Service requests: create (with idempotency key and occurrences), reopen or close after an
+order ended, expire. (A household cancels its request in orders.services.cancellation.)
 
 Kinds (PRODUCT.md §3): a one-off visit and a placement have one occurrence (the visit, or the
 whole term); a recurring request has one occurrence per weekly visit, each at the first visit's
@@ -9,7 +10,6 @@ local time of day (Asia/Shanghai wall clock, converted through zoneinfo) on each
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,15 +17,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.exceptions import Conflict, NotFound, PermissionDeniedError, ValidationFailed
+from backend.exceptions import PermissionDeniedError, ValidationFailed
 from backend.localtime import local_zone
+from marketplace import geocoding
 from marketplace.models import Category, Division, User
-from notifications.events import OFFER_WITHDRAWN, send_event_on_commit
-from orders.models import Occurrence, Offer, ServiceRequest
+from orders.models import Occurrence, ServiceRequest
+from orders.pricing import term_days
+from orders.services.offers import offer_wave_send, offers_withdraw_pending
+from orders.services.transitions import request_transition
 from orders.statuses import (
-    ACTIVE_ORDER_STATUSES,
     OccurrenceStatus,
-    OfferStatus,
     OrderStatus,
     RequestKind,
     RequestStatus,
@@ -60,11 +61,6 @@ class RequestInput:
     placement_price_unit: str = ""
     placement_unit_price: int | None = None
     trial_days: int = 0
-
-
-def term_days(starts_at: dt.datetime, ends_at: dt.datetime) -> int:
-    """Days of a placement term, a started day counting as a whole one."""
-    return math.ceil((ends_at - starts_at).total_seconds() / 86400)
 
 
 def recurrence_slots(
@@ -173,6 +169,70 @@ def _occurrence_slots(data: RequestInput) -> list[tuple[dt.datetime, dt.datetime
     return [(data.starts_at, data.ends_at)]
 
 
+def _existing_request(*, household: User, idempotency_key: str | None) -> ServiceRequest | None:
+    """The household's request made earlier with this idempotency key, if any."""
+    if not idempotency_key:
+        return None
+    return ServiceRequest.objects.filter(
+        household=household, idempotency_key=idempotency_key
+    ).first()
+
+
+def _kind_fields(data: RequestInput) -> dict:
+    """The fields of a request that only its kind uses (blank for the other kinds)."""
+    is_recurring = data.kind == RequestKind.RECURRING
+    is_placement = data.kind == RequestKind.PLACEMENT
+    return {
+        "recurrence_weekdays": sorted(set(data.recurrence_weekdays)) if is_recurring else [],
+        "recurrence_until": data.recurrence_until if is_recurring else None,
+        "placement_mode": data.placement_mode if is_placement else "",
+        "placement_price_unit": data.placement_price_unit if is_placement else "",
+        "placement_unit_price": data.placement_unit_price if is_placement else None,
+        "trial_days": data.trial_days if is_placement else 0,
+    }
+
+
+def _request_insert(
+    *,
+    household: User,
+    data: RequestInput,
+    point: tuple[float, float, bool],
+    slots: list,
+    idempotency_key: str | None,
+) -> ServiceRequest:
+    """Insert the request and its occurrences (inside the caller's transaction)."""
+    latitude, longitude, is_geocoded = point
+    max_distance = data.max_distance_km
+    if max_distance is None:
+        max_distance = float(settings.MEIJIA["DEFAULT_MAX_DISTANCE_KM"])
+    service_request = ServiceRequest.objects.create(
+        household=household,
+        category=data.category,
+        division=data.division,
+        address=data.address.strip(),
+        latitude=latitude,
+        longitude=longitude,
+        is_geocoded=is_geocoded,
+        starts_at=data.starts_at,
+        ends_at=data.ends_at,
+        budget=data.budget,
+        description=data.description,
+        max_distance_km=max_distance,
+        kind=data.kind,
+        idempotency_key=idempotency_key or None,
+        **_kind_fields(data),
+    )
+    Occurrence.objects.bulk_create(
+        [
+            Occurrence(
+                request=service_request, starts_at=start, ends_at=end, original_starts_at=start
+            )
+            for start, end in slots
+        ]
+    )
+    return service_request
+
+
 def request_create(
     *,
     household: User,
@@ -189,155 +249,49 @@ def request_create(
     """
     if not household.is_household:
         raise PermissionDeniedError(_("只有雇主可以发布需求。"))
-    if idempotency_key:
-        existing = ServiceRequest.objects.filter(
-            household=household, idempotency_key=idempotency_key
-        ).first()
-        if existing is not None:
-            return existing, False
+    existing = _existing_request(household=household, idempotency_key=idempotency_key)
+    if existing is not None:
+        return existing, False
 
     request_validate(data=data)
-    latitude, longitude, is_geocoded = data.latitude, data.longitude, False
-    if latitude is None:
-        from marketplace.geocoding import geocode
-
-        point = geocode(data.address, division=data.division)
-        latitude, longitude, is_geocoded = point.latitude, point.longitude, True
+    point = (data.latitude, data.longitude, False)
+    if data.latitude is None:
+        found = geocoding.geocode(data.address, division=data.division)
+        point = (found.latitude, found.longitude, True)
 
     slots = _occurrence_slots(data)
     if not slots:
         raise ValidationFailed(_("所选日期范围内没有服务日。"), field="recurrence_weekdays")
-    max_distance = data.max_distance_km
-    if max_distance is None:
-        max_distance = float(settings.MEIJIA["DEFAULT_MAX_DISTANCE_KM"])
-
     try:
         with transaction.atomic():
-            service_request = ServiceRequest.objects.create(
+            service_request = _request_insert(
                 household=household,
-                category=data.category,
-                division=data.division,
-                address=data.address.strip(),
-                latitude=latitude,
-                longitude=longitude,
-                is_geocoded=is_geocoded,
-                starts_at=data.starts_at,
-                ends_at=data.ends_at,
-                budget=data.budget,
-                description=data.description,
-                max_distance_km=max_distance,
-                kind=data.kind,
-                recurrence_weekdays=sorted(set(data.recurrence_weekdays))
-                if data.kind == RequestKind.RECURRING
-                else [],
-                recurrence_until=data.recurrence_until
-                if data.kind == RequestKind.RECURRING
-                else None,
-                placement_mode=data.placement_mode if data.kind == RequestKind.PLACEMENT else "",
-                placement_price_unit=data.placement_price_unit
-                if data.kind == RequestKind.PLACEMENT
-                else "",
-                placement_unit_price=data.placement_unit_price
-                if data.kind == RequestKind.PLACEMENT
-                else None,
-                trial_days=data.trial_days if data.kind == RequestKind.PLACEMENT else 0,
-                idempotency_key=idempotency_key or None,
-            )
-            Occurrence.objects.bulk_create(
-                [
-                    Occurrence(
-                        request=service_request,
-                        starts_at=start,
-                        ends_at=end,
-                        original_starts_at=start,
-                    )
-                    for start, end in slots
-                ]
+                data=data,
+                point=point,
+                slots=slots,
+                idempotency_key=idempotency_key,
             )
             if send_offers:
-                from orders.services.offers import offer_wave_send
-
                 offer_wave_send(request_id=service_request.pk)
     except IntegrityError:
-        if not idempotency_key:
-            raise
-        existing = ServiceRequest.objects.filter(
-            household=household, idempotency_key=idempotency_key
-        ).first()
+        existing = _existing_request(household=household, idempotency_key=idempotency_key)
         if existing is None:
             raise
         return existing, False
     return service_request, True
 
 
-def _withdraw_pending_offers(*, request_id: int, now: dt.datetime) -> int:
-    """Withdraw every pending offer of a request and tell each worker. Caller holds the lock."""
-    pending = list(
-        Offer.objects.filter(request_id=request_id, status=OfferStatus.PENDING).select_related(
-            "worker"
-        )
-    )
-    if not pending:
-        return 0
-    Offer.objects.filter(pk__in=[offer.pk for offer in pending], status=OfferStatus.PENDING).update(
-        status=OfferStatus.WITHDRAWN, responded_at=now
-    )
-    for offer in pending:
-        send_event_on_commit(
-            event_type=OFFER_WITHDRAWN,
-            recipients=[offer.worker.user_id],
-            payload={"offer": offer.pk, "request": request_id, "status": OfferStatus.WITHDRAWN},
-        )
-    return len(pending)
-
-
-def request_cancel(*, request_id: int, actor: User, reason: str) -> ServiceRequest:
-    """The household cancels its request: open → cancelled (pending offers withdrawn).
-
-    A matched request is cancelled through its live order (order_cancel), whose fee rule
-    applies. Raises NotFound (not the owner), ValidationFailed (no reason), InvalidTransition.
-    """
-    from backend.exceptions import InvalidTransition
-
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed(_("请填写取消原因。"), field="reason")
-    service_request = ServiceRequest.objects.filter(pk=request_id, household=actor).first()
-    if service_request is None:
-        raise NotFound(_("需求不存在。"))
-    if service_request.status == RequestStatus.MATCHED:
-        from orders.services.orders import order_cancel
-
-        order = service_request.orders.filter(status__in=ACTIVE_ORDER_STATUSES).first()
-        if order is None:
-            raise Conflict(_("需求状态已变化，请刷新。"))
-        order_cancel(order_id=order.pk, actor=actor, reason=reason, reopen_request=False)
-        service_request.refresh_from_db()
-        return service_request
-
-    now = timezone.now()
-    with transaction.atomic():
-        changed = ServiceRequest.objects.filter(pk=request_id, status=RequestStatus.OPEN).update(
-            status=RequestStatus.CANCELLED, cancel_reason=reason[:200], closed_at=now
-        )
-        if not changed:
-            current = ServiceRequest.objects.get(pk=request_id).status
-            raise InvalidTransition(
-                entity="request", current=current, target=RequestStatus.CANCELLED
-            )
-        _withdraw_pending_offers(request_id=request_id, now=now)
-        Occurrence.objects.filter(request_id=request_id, checked_in_at__isnull=True).exclude(
-            order__status=OrderStatus.REPLACED
-        ).update(status=OccurrenceStatus.CANCELLED, change_reason=reason[:200])
-    service_request.refresh_from_db()
-    return service_request
-
-
 def request_after_order_ended(
-    *, request_id: int, reason: str, now: dt.datetime | None = None, reopen: bool = True
+    *,
+    request_id: int,
+    reason: str,
+    now: dt.datetime | None = None,
+    reopen: bool = True,
+    actor: User | None = None,
 ) -> ServiceRequest:
     """After its order was cancelled: reopen the request (new wave) if it has not started,
-    else cancel it. Must run inside the caller's transaction."""
+    else cancel it. Must run inside the caller's transaction (which holds the order lock; the
+    request row is locked after it, as its UPDATE always did)."""
     now = now or timezone.now()
     service_request = ServiceRequest.objects.get(pk=request_id)
     # A visit the worker checked in to stays with the order that served it (its attendance).
@@ -345,18 +299,28 @@ def request_after_order_ended(
         order__status=OrderStatus.REPLACED
     ).update(order=None, worker=None)
     if reopen and service_request.starts_at > now:
-        changed = ServiceRequest.objects.filter(pk=request_id, status=RequestStatus.MATCHED).update(
-            status=RequestStatus.OPEN, matched_at=None
+        changed = request_transition(
+            request_id=request_id,
+            to_status=RequestStatus.OPEN,
+            actor=actor,
+            reason=reason,
+            from_statuses=(RequestStatus.MATCHED,),
+            updates={"matched_at": None},
+            quiet=True,
         )
         if changed:
-            from orders.services.offers import offer_wave_send
-
             offer_wave_send(request_id=request_id, now=now)
     else:
-        ServiceRequest.objects.filter(
-            pk=request_id, status__in=[RequestStatus.MATCHED, RequestStatus.OPEN]
-        ).update(status=RequestStatus.CANCELLED, cancel_reason=reason[:200], closed_at=now)
-        _withdraw_pending_offers(request_id=request_id, now=now)
+        request_transition(
+            request_id=request_id,
+            to_status=RequestStatus.CANCELLED,
+            actor=actor,
+            reason=reason,
+            from_statuses=(RequestStatus.MATCHED, RequestStatus.OPEN),
+            updates={"cancel_reason": reason[:200], "closed_at": now},
+            quiet=True,
+        )
+        offers_withdraw_pending(request_id=request_id, now=now, actor=actor, reason=reason)
         Occurrence.objects.filter(request_id=request_id, checked_in_at__isnull=True).exclude(
             order__status=OrderStatus.REPLACED
         ).update(status=OccurrenceStatus.CANCELLED, change_reason=reason[:200])
@@ -365,8 +329,9 @@ def request_after_order_ended(
 
 
 def requests_expire_due(*, now: dt.datetime | None = None) -> int:
-    """Expire open requests whose start has passed; each row is claimed by a conditional
-    UPDATE, so concurrent runs expire it once. Returns how many this call expired."""
+    """Expire open requests whose start has passed (one event each, and one per offer
+    withdrawn); each row is claimed under its lock by a conditional UPDATE, so concurrent runs
+    expire it once. Returns how many this call expired."""
     now = now or timezone.now()
     due_ids = list(
         ServiceRequest.objects.filter(status=RequestStatus.OPEN, starts_at__lte=now).values_list(
@@ -376,10 +341,16 @@ def requests_expire_due(*, now: dt.datetime | None = None) -> int:
     expired = 0
     for request_id in due_ids:
         with transaction.atomic():
-            claimed = ServiceRequest.objects.filter(
-                pk=request_id, status=RequestStatus.OPEN, starts_at__lte=now
-            ).update(status=RequestStatus.EXPIRED, closed_at=now)
+            claimed = request_transition(
+                request_id=request_id,
+                to_status=RequestStatus.EXPIRED,
+                actor=None,
+                from_statuses=(RequestStatus.OPEN,),
+                conditions={"starts_at__lte": now},
+                updates={"closed_at": now},
+                quiet=True,
+            )
             if claimed:
                 expired += 1
-                _withdraw_pending_offers(request_id=request_id, now=now)
+                offers_withdraw_pending(request_id=request_id, now=now)
     return expired

@@ -23,6 +23,7 @@ from backend.exceptions import Conflict, NotFound, PermissionDeniedError, Valida
 from backend.fact_changes import order_facts_changed
 from marketplace.models import User, WorkerProfile
 from notifications.events import NOTIFICATION, send_event_on_commit
+from orders.locks import lock_order
 from orders.models import Order, Review
 from orders.parties import party_of
 from orders.statuses import OrderStatus, Party
@@ -88,12 +89,7 @@ def review_create(*, order_id: int, user: User, rating, comment: str = "") -> Re
         raise ValidationFailed(_("评价不能超过1000字。"), field="comment")
     now = timezone.now()
     with transaction.atomic():
-        order = (
-            Order.objects.select_for_update(of=("self",))
-            .select_related("worker")
-            .filter(pk=order_id)
-            .first()
-        )
+        order = lock_order(order_id, related=("worker",))
         party = party_of(user, order) if order is not None else None
         if party is None:
             raise NotFound(_("订单不存在。"))

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from orders.models import Contract, ContractSignature
 from orders.services.contracts import contract_sign
-from orders.services.orders import order_dispute_open
+from orders.services.disputes import order_dispute_open
 from orders.statuses import OrderStatus
 from tests import factories
 from tests.conftest import client_for

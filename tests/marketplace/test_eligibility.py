@@ -1,14 +1,18 @@
 """Eligibility rules one by one (PRODUCT.md §3), in the SQL selector and the per-worker check."""
 
 import datetime as dt
+from functools import partial
 
 import pytest
 from django.utils import timezone
 
-from marketplace.selectors import eligible_workers, is_worker_busy, worker_eligibility
+from marketplace.selectors import eligibility, eligible_workers
 from marketplace.selectors.eligibility import is_available, service_dates
 from orders.models import Occurrence
+from orders.selectors import busy_visits, is_worker_busy
 from tests import factories
+
+worker_eligibility = partial(eligibility.worker_eligibility, busy=busy_visits)
 
 pytestmark = pytest.mark.django_db
 

@@ -3,6 +3,7 @@
 import datetime as dt
 import importlib
 import random
+from functools import partial
 from types import SimpleNamespace
 
 import pytest
@@ -12,8 +13,12 @@ from django.test.utils import CaptureQueriesContext
 
 from marketplace import geo
 from marketplace.models import WorkerProfile
-from marketplace.selectors import find_matches, matching, ranking, worker_eligibility
+from marketplace.selectors import box_search, eligibility, eligible_probe, matching, ranking
+from orders.selectors import busy_visits
 from tests import factories
+
+find_matches = partial(matching.find_matches, busy=busy_visits)
+worker_eligibility = partial(eligibility.worker_eligibility, busy=busy_visits)
 
 pytestmark = pytest.mark.django_db
 
@@ -199,7 +204,7 @@ def test_the_bounding_box_prefilter_is_in_the_sql():
 
 def _ranked_query_plan(max_distance_km):
     box = geo.bounding_box(*SEAT, max_distance_km)
-    sql, params = matching._ranked_sql(
+    sql, params = box_search.ranked_sql(
         box,
         category=factories.category(),
         point={"latitude": SEAT[0], "longitude": SEAT[1], "max_distance_km": 20.0},
@@ -234,9 +239,11 @@ def test_the_ranked_query_reads_the_cells_through_the_cell_index():
 
 def test_without_a_cell_list_the_query_uses_the_base_point_index(monkeypatch):
     """A box with too many cells (near a pole, a huge radius) narrows by the base point."""
-    monkeypatch.setattr(matching, "cells_for_box", lambda box: geo.cells_for_box(box, max_cells=1))
+    monkeypatch.setattr(
+        box_search, "cells_for_box", lambda box: geo.cells_for_box(box, max_cells=1)
+    )
     worker_at(*geo.destination(*SEAT, 0, 1))
-    sql, _ = matching.cell_filter_sql(geo.bounding_box(*SEAT, 20), alias="w")
+    sql, _ = box_search.cell_filter_sql(geo.bounding_box(*SEAT, 20), alias="w")
     assert "geo_cell" not in sql
     assert "worker_base_point" in _ranked_query_plan(20)
 
@@ -451,12 +458,12 @@ def test_the_eligibility_probe_swaps_each_request_value_into_its_compiled_sql():
             for k in range(count)
         ]
         category = factories.category(code)
-        probe = matching.EligibleProbe(category=category, slots=wanted)
+        probe = eligible_probe.EligibleProbe(category=category, slots=wanted, busy=busy_visits)
         assert probe.template is not None  # the compiled path, not the ORM fallback
-        starts_on, ends_on = matching.service_dates(wanted)
+        starts_on, ends_on = eligibility.service_dates(wanted)
         expected = (
-            matching.eligible_workers(category=category, starts_on=starts_on, ends_on=ends_on)
-            .filter(matching.not_busy(wanted), pk__in=ids)
+            eligibility.eligible_workers(category=category, starts_on=starts_on, ends_on=ends_on)
+            .filter(eligibility.not_busy(wanted, busy=busy_visits), pk__in=ids)
             .values_list("pk", flat=True)
         )
         assert probe.among(ids) == sorted(expected), (category.code, wanted)

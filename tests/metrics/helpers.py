@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from marketplace.models import Category, Division
 from orders.models import Offer
+from orders.services.attendance import order_check_in, order_complete, order_confirm
 from orders.services.contracts import contract_sign
 from orders.services.offers import offer_accept, offer_invite
-from orders.services.orders import order_check_in, order_complete, order_confirm
 from orders.services.requests import RequestInput, request_create
 from tests import factories
 from tests.orders.flow_helpers import start_code

@@ -12,8 +12,9 @@ from metrics.models import DailyCount
 from metrics.reconcile import metrics_rebuild, metrics_reconcile
 from metrics.selectors import MetricsFilter, metrics_breakdown, metrics_summary, month_end
 from metrics.services import metrics_record_worker_changed
+from orders.services.cancellation import order_cancel
 from orders.services.contracts import contract_amend
-from orders.services.orders import order_cancel, order_dispute_open, order_dispute_resolve
+from orders.services.disputes import order_dispute_open, order_dispute_resolve
 from orders.services.reviews import review_create
 from tests import factories
 from tests.metrics.helpers import SHANGHAI, Clock, at, book, serve, sign_all

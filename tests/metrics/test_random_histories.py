@@ -11,12 +11,9 @@ from metrics.reconcile import metrics_rebuild, metrics_reconcile
 from metrics.selectors import MetricsFilter, metrics_summary, month_end
 from metrics.services import metrics_record_worker_changed
 from orders.models import Order
+from orders.services.cancellation import order_cancel
 from orders.services.contracts import contract_amend
-from orders.services.orders import (
-    order_cancel,
-    order_dispute_open,
-    order_dispute_resolve,
-)
+from orders.services.disputes import order_dispute_open, order_dispute_resolve
 from orders.services.reviews import review_create, review_windows_close
 from tests import factories
 from tests.metrics.helpers import Clock, at, book, serve, sign_all

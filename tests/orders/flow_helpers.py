@@ -101,7 +101,7 @@ def start_code(order: Order, occurrence_id=None) -> str:
     """The start code the household's order page shows for the visit a check-in is for
     (`occurrence_id`, else the one due now), as the worker would type it."""
     from orders.models import Occurrence
-    from orders.services.safety import start_code_for_visit, start_code_visit
+    from orders.services.start_codes import start_code_for_visit, start_code_visit
 
     order = Order.objects.select_related("request").get(pk=order.pk)
     if isinstance(occurrence_id, int):

@@ -4,7 +4,7 @@ import pytest
 
 from marketplace.models import WorkerProfile
 from orders.models import Dispute, Occurrence, Offer, Order, ServiceRequest
-from orders.services.occurrences import is_worker_busy
+from orders.selectors import is_worker_busy
 from orders.statuses import DisputeStatus, OccurrenceStatus, OrderStatus, RequestStatus
 from tests import factories
 from tests.conftest import client_for

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from orders.models import Occurrence, OrderEvent
-from orders.services.occurrences import is_worker_busy
+from orders.selectors import is_worker_busy
 from orders.statuses import OccurrenceStatus, OrderStatus, RequestStatus
 from tests import factories
 from tests.conftest import client_for

@@ -192,7 +192,7 @@ def test_accept_creates_the_order_with_its_terms_and_first_event():
 
 
 def test_recurring_price_is_per_visit_and_placement_by_unit():
-    from orders.services.offers import order_price_for
+    from orders.pricing import order_price_for
 
     request = ServiceRequest(kind="recurring", budget=8000)
     assert order_price_for(request, visits=6) == 48000

@@ -17,12 +17,9 @@ from orders.payments.amounts import amount_due, order_received_total
 from orders.payments.offline import payment_record_offline
 from orders.payments.payouts import payout_account_set, payouts_send_due
 from orders.payments.retry import payment_operations_retry_due
-from orders.services.orders import (
-    order_cancel,
-    order_confirm,
-    order_dispute_open,
-    order_dispute_resolve,
-)
+from orders.services.attendance import order_confirm
+from orders.services.cancellation import order_cancel
+from orders.services.disputes import order_dispute_open, order_dispute_resolve
 from orders.statuses import OrderStatus
 from tests import factories
 from tests.conftest import client_for

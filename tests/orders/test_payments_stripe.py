@@ -12,12 +12,9 @@ from orders.models import LedgerEntry, Order, Payment
 from orders.models.payments import LedgerAccount, LedgerKind, PaymentMode, PaymentStatus
 from orders.payments import ledger, stripe_api
 from orders.payments.amounts import order_received_total
-from orders.services.orders import (
-    order_cancel,
-    order_confirm,
-    order_dispute_open,
-    order_dispute_resolve,
-)
+from orders.services.attendance import order_confirm
+from orders.services.cancellation import order_cancel
+from orders.services.disputes import order_dispute_open, order_dispute_resolve
 from orders.statuses import OrderStatus
 from tests import factories
 from tests.conftest import client_for

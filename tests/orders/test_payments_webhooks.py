@@ -8,7 +8,7 @@ import pytest
 from orders.models import LedgerEntry, Order, Payment, WebhookEvent
 from orders.models.payments import PaymentStatus
 from orders.payments import ledger
-from orders.services.orders import order_confirm
+from orders.services.attendance import order_confirm
 from orders.statuses import OrderStatus
 from tests import factories
 from tests.conftest import client_for

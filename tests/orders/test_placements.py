@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from marketplace.models import Category
 from orders.models import Occurrence, Offer, OrderEvent
-from orders.services.placements import days_served, rest_of_term_start
+from orders.pricing import days_served
+from orders.services.placements import rest_of_term_start
 from orders.statuses import OccurrenceStatus, OrderStatus, RequestStatus
 from tests import factories
 from tests.conftest import client_for

@@ -10,7 +10,7 @@ from django.core import signing
 from django.test import Client
 
 from marketplace.models import ReliabilityAppeal, WorkerProfile
-from orders.services.orders import order_cancel, order_report_no_show
+from orders.services.cancellation import order_cancel, order_report_no_show
 from orders.statuses import OrderStatus
 from programme.services.career import SHARE_SALT, career_pdf, career_record
 from tests import factories

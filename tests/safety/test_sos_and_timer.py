@@ -14,7 +14,7 @@ from django.utils import timezone
 from notifications.models import Notification
 from orders.models import Occurrence, Order, SafetyAlert
 from orders.services.periodic import run_due_work
-from orders.services.safety import SAFETY_OVERDUE, SAFETY_SOS, safety_overdue_alerts_due
+from orders.services.sos import SAFETY_OVERDUE, SAFETY_SOS, safety_overdue_alerts_due
 from orders.statuses import OrderStatus
 from tests import factories
 from tests.conftest import client_for

@@ -10,8 +10,8 @@ from django.test import Client
 
 from backend.exceptions import Conflict, ValidationFailed
 from orders.models import Order, StartCode
-from orders.services.orders import order_check_in
-from orders.services.safety import start_code_current
+from orders.services.attendance import order_check_in
+from orders.services.start_codes import start_code_current
 from orders.statuses import OrderStatus
 from tests import factories
 from tests.conftest import client_for

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from marketplace.models import AgencyStaff, Certificate, HealthCheck, RosterEntry, User
 from orders.models import Dispute, Offer
-from orders.services.orders import order_dispute_open
+from orders.services.disputes import order_dispute_open
 from orders.statuses import DisputeStatus, OrderStatus
 from tests import factories
 from tests.marketplace.agency_helpers import make_world

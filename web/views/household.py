@@ -10,8 +10,9 @@ from backend.exceptions import DomainError, ValidationFailed
 from marketplace.models import Role
 from orders import selectors
 from orders.apis.serializers.requests import RequestCreateSerializer
+from orders.services.cancellation import request_cancel
 from orders.services.offers import offer_invite
-from orders.services.requests import request_cancel, request_create
+from orders.services.requests import request_create
 from orders.statuses import (
     ACTIVE_ORDER_STATUSES,
     OfferStatus,

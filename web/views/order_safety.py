@@ -12,7 +12,9 @@ from django.views.decorators.http import require_POST
 
 from backend.exceptions import DomainError
 from marketplace.selectors import blocks as block_selectors
-from orders.services import safety as order_safety
+from orders import privacy
+from orders.services import blocks, start_codes
+from orders.services import sos as order_sos
 from orders.statuses import OrderStatus, Party
 from web.views.common import refused
 
@@ -33,18 +35,16 @@ def order_safety_context(request, order, party: str | None) -> dict:
     """What the order page shows for safety: the household's start code, the worker's code
     input, SOS and block buttons. Called by web.views.orders._panel_context."""
     context = {
-        "address_visible": order_safety.address_visible_to(order=order, party=party),
+        "address_visible": privacy.address_visible_to(order=order, party=party),
         "start_code": None,
         "can_sos": False,
         "can_block": False,
         "is_blocked": False,
     }
-    if party == Party.HOUSEHOLD and order.status in order_safety.CODE_STATUSES:
-        context["start_code"] = order_safety.start_code_current(
-            order_id=order.pk, user=request.user
-        )
+    if party == Party.HOUSEHOLD and order.status in start_codes.CODE_STATUSES:
+        context["start_code"] = start_codes.start_code_current(order_id=order.pk, user=request.user)
     if party == Party.WORKER:
-        context["can_sos"] = order.status in order_safety.SOS_STATUSES
+        context["can_sos"] = order.status in order_sos.SOS_STATUSES
         context["is_blocked"] = block_selectors.is_blocked(
             worker_id=order.worker_id, household_id=order.household_id
         )
@@ -56,7 +56,7 @@ def order_safety_context(request, order, party: str | None) -> dict:
 @require_POST
 def start_code_regenerate(request, order_id: int):
     try:
-        order_safety.start_code_regenerate(order_id=order_id, user=request.user)
+        start_codes.start_code_regenerate(order_id=order_id, user=request.user)
     except DomainError as error:
         return refused(request, error, _order_back(order_id))
     messages.success(request, _("已生成新的开工码，旧码作废。"))
@@ -92,7 +92,7 @@ def check_in_arguments(request) -> dict:
 @require_POST
 def sos(request, order_id: int):
     try:
-        order_safety.safety_sos_raise(order_id=order_id, actor=request.user, **_position(request))
+        order_sos.safety_sos_raise(order_id=order_id, actor=request.user, **_position(request))
     except DomainError as error:
         return refused(request, error, _order_back(order_id))
     messages.success(request, _("求助已发出，家政企业会马上联系您。如有危险请立即拨打110。"))
@@ -103,7 +103,7 @@ def sos(request, order_id: int):
 @require_POST
 def block_household(request, order_id: int):
     try:
-        order_safety.worker_block_household(
+        blocks.worker_block_household(
             order_id=order_id, actor=request.user, reason=request.POST.get("reason", "")[:200]
         )
     except DomainError as error:

@@ -11,7 +11,8 @@ from backend.exceptions import DomainError, NotFound, ValidationFailed
 from chat.services import chat_is_open, chat_message_send
 from orders import selectors
 from orders.parties import party_of
-from orders.services import orders as order_services
+from orders.privacy import contract_display
+from orders.services import attendance, cancellation
 from orders.services.contracts import PARTY_LABELS, contract_for_party, contract_sign
 from orders.services.reviews import (
     REVIEWING_PARTIES,
@@ -19,7 +20,6 @@ from orders.services.reviews import (
     review_window_ends_at,
     reviews_visible_on_order,
 )
-from orders.services.safety import contract_display
 from orders.statuses import ContractStatus, OrderStatus, Party, RequestKind
 from web.forms import ChatForm, ReasonForm, ReviewForm, apply_errors
 from web.selectors import chat_recent, own_review
@@ -67,8 +67,8 @@ def _panel_context(request, order) -> dict:
         and timezone.now() <= window_ends
     )
     quote = None
-    if order.status in order_services.CANCELLABLE_STATUSES:
-        quote = order_services.cancellation_quote(order=order, party=party)
+    if order.status in cancellation.CANCELLABLE_STATUSES:
+        quote = cancellation.cancellation_quote(order=order, party=party)
     return {
         "order": order,
         "party": party,
@@ -143,7 +143,7 @@ def check_in(request, order_id: int):
     return _act(
         request,
         order_id,
-        lambda: order_services.order_check_in(
+        lambda: attendance.order_check_in(
             order_id=order_id, actor=request.user, **check_in_arguments(request)
         ),
         _("已签到，服务开始。"),
@@ -155,7 +155,7 @@ def check_out(request, order_id: int):
     return _act(
         request,
         order_id,
-        lambda: order_services.order_complete(order_id=order_id, actor=request.user),
+        lambda: attendance.order_complete(order_id=order_id, actor=request.user),
         _("已签退，等待雇主确认完成。"),
     )
 
@@ -165,7 +165,7 @@ def confirm(request, order_id: int):
     return _act(
         request,
         order_id,
-        lambda: order_services.order_confirm(order_id=order_id, actor=request.user),
+        lambda: attendance.order_confirm(order_id=order_id, actor=request.user),
         _("已确认完成，欢迎评价。"),
     )
 
@@ -209,7 +209,7 @@ def cancel(request, order_id: int):
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            order_services.order_cancel(
+            cancellation.order_cancel(
                 order_id=order_id, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationFailed as error:
@@ -219,7 +219,7 @@ def cancel(request, order_id: int):
         else:
             messages.success(request, _("订单已取消。"))
             return redirect(_back(order_id))
-    quote = order_services.order_cancel_preview(order_id=order_id, actor=request.user)
+    quote = cancellation.order_cancel_preview(order_id=order_id, actor=request.user)
     return render(
         request,
         "web/orders/cancel.html",

@@ -14,8 +14,8 @@ from backend.exceptions import DomainError
 from marketplace.models import Role, WorkerProfile
 from marketplace.selectors import appeals as selectors
 from marketplace.services import appeals as services
+from orders import selectors as order_selectors
 from orders.apis.reliability import reliability_report
-from orders.services import safety as order_safety
 from web.views.common import is_staff_or_operator, refused, role_required
 
 worker_only = role_required(Role.WORKER)
@@ -42,7 +42,7 @@ def appeal_create(request):
             order_id=order_id,
             incident=request.POST.get("incident", ""),
             reason=request.POST.get("reason", ""),
-            incidents=order_safety.worker_incidents(worker_id=worker.pk),
+            incidents=order_selectors.worker_incidents(worker_id=worker.pk),
         )
     except DomainError as error:
         return refused(request, error, reverse("web:reliability"))

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from notifications.models import Notification
-from orders.services.safety import SAFETY_OVERDUE, SAFETY_SOS
+from orders.services.sos import SAFETY_OVERDUE, SAFETY_SOS
 from web.views.common import is_staff_or_operator
 
 

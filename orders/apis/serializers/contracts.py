@@ -40,12 +40,12 @@ class ContractOutput(serializers.ModelSerializer):
         ]
 
     def to_representation(self, contract):
-        """Text and terms as the viewer may see them (orders.services.safety.contract_display;
+        """Text and terms as the viewer may see them (orders.privacy.contract_display;
         `text_sha256` stays that of the full signed text)."""
         data = super().to_representation(contract)
         request = self.context.get("request")
         if request is not None:
-            from orders.services.safety import contract_display
+            from orders.privacy import contract_display
 
             text, terms, redacted = contract_display(contract=contract, user=request.user)
             data.update({"text": text, "terms": terms, "is_redacted": redacted})

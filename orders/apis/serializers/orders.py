@@ -86,7 +86,7 @@ class OrderSerializer(serializers.ModelSerializer):
     def get_address(self, obj) -> str | None:
         """The exact address: the household's own; the worker side's once the contract is
         signed (docs/privacy.md). The viewer is the request's user."""
-        from orders.services.safety import address_visible_to
+        from orders.privacy import address_visible_to
 
         party = self.context.get("party")
         request = self.context.get("request")
@@ -122,6 +122,18 @@ class OrderEventSerializer(serializers.Serializer):
         return {"id": obj.actor_id, "name": str(obj.actor)}
 
 
+class RequestEventSerializer(serializers.Serializer):
+    """One change of the order's request or of one of its offers (sent, declined, expired,
+    withdrawn, accepted); who made it is not shown (other workers' offers are in it)."""
+
+    id = serializers.IntegerField()
+    offer = serializers.IntegerField(source="offer_id", allow_null=True)
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
 class DisputeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     status = serializers.CharField()
@@ -136,6 +148,7 @@ class DisputeSerializer(serializers.Serializer):
 
 class OrderDetailSerializer(OrderSerializer):
     events = OrderEventSerializer(many=True, read_only=True)
+    request_history = RequestEventSerializer(source="request.events", many=True, read_only=True)
     occurrences = OccurrenceSerializer(many=True, read_only=True)
     disputes = DisputeSerializer(many=True, read_only=True)
     contract = serializers.SerializerMethodField()
@@ -147,6 +160,7 @@ class OrderDetailSerializer(OrderSerializer):
             *OrderSerializer.Meta.fields,
             "party",
             "events",
+            "request_history",
             "occurrences",
             "disputes",
             "contract",

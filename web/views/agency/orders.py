@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from backend.exceptions import DomainError, ValidationFailed
 from orders import selectors as order_selectors
-from orders.services.orders import order_dispute_resolve
+from orders.services.disputes import order_dispute_resolve
 from orders.statuses import (
     ContractStatus,
     DisputeOutcome,

@@ -1,0 +1,111 @@
+"""Row locks of the orders app, and the one lock order for the whole code base.
+
+Every helper is `select_for_update()` plus the read its callers need. PostgreSQL takes the
+locks; SQLite runs each transaction IMMEDIATE (settings), so writers are serialised there and
+the same code is race-free on both.
+
+The lock order. A transaction that locks several of these rows takes them top to bottom, never
+upwards, so two transactions cannot wait on each other in a circle:
+
+ 1. Agency (marketplace.locks.lock_agency) — roster and staff changes; nothing below is locked
+    after it except its own roster rows.
+ 2. WorkerProfile (lock_worker) — first, because a worker's accepts of different requests must
+    be serial for the busy-time check to hold: offer accept, visit moves and cancellations,
+    placement replacement, blocking a household (marketplace.services.blocks), and her own
+    profile changes (marketplace.services.workers).
+ 3. ServiceRequest (lock_request) — the request decides which offer wins (open → matched), and
+    offers are written under it: waves, invitations, dispatch, decline, expiry, cancellation.
+ 4. Offer (lock_offer, lock_offers) — after its request; bulk withdrawals lock the offers of
+    one request (or of one worker and household) in id order.
+ 5. Dispute (lock_open_dispute) — resolving takes the open dispute, then the order.
+ 6. Order (lock_order) — the order state machine (orders.services.orders.order_transition,
+    which with its joined read also locks the order's worker and request rows: callers that
+    lock those do so first, above). Chat messages (notifications.services) lock the order row
+    to number them; reviews lock it to publish both sides at once.
+ 7. Contract (lock_current_contract) — signing and amending, after the order.
+ 8. Occurrence (lock_occurrence, lock_visits) — an order's visits, after the order; a visit is
+    claimed with a conditional UPDATE (check-in/out) rather than a lock where that suffices.
+    Start codes (StartCode) are only changed by conditional UPDATEs after the visit.
+ 9. Payment, then PaymentOperation (orders.payments.services) — after the order; payments are
+    settled after commit (payment_settle_on_commit), each in its own transaction that locks
+    order → payment → operation, so no remote call runs under the order's lock.
+10. Metrics rollups (metrics.services: SubjectLock, then OrderLedger) — last: the metrics
+    listeners run inside the transaction that changed the facts (backend.fact_changes).
+
+The programme app's rows (Course → Enrolment, Candidate → Enrolment, Competition →
+CompetitionEntry, Exam) form their own chain and are never locked with the rows above.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from marketplace.locks import lock_worker
+from orders.models import Contract, Dispute, Occurrence, Offer, Order, ServiceRequest
+from orders.statuses import DisputeStatus
+
+__all__ = [
+    "lock_current_contract",
+    "lock_offer",
+    "lock_offers",
+    "lock_occurrence",
+    "lock_open_dispute",
+    "lock_order",
+    "lock_request",
+    "lock_visits",
+    "lock_worker",
+]
+
+
+def lock_request(request_id: int, *, no_key: bool = False) -> ServiceRequest | None:
+    """The request row (FOR NO KEY UPDATE with `no_key`: visits and offers that reference it
+    can still be inserted meanwhile, as under a plain UPDATE)."""
+    return ServiceRequest.objects.select_for_update(no_key=no_key).filter(pk=request_id).first()
+
+
+def lock_offer(offer_id: int) -> Offer | None:
+    """One offer row under FOR NO KEY UPDATE (the lock its status UPDATE takes)."""
+    return Offer.objects.select_for_update(no_key=True).filter(pk=offer_id).first()
+
+
+def lock_offers(offers: QuerySet[Offer]) -> QuerySet[Offer]:
+    """The offers of a queryset under FOR NO KEY UPDATE, in id order (joined rows unlocked)."""
+    return offers.select_for_update(no_key=True, of=("self",)).order_by("pk")
+
+
+def lock_order(order_id: int, *, related: tuple[str, ...] = (), only_order: bool = True):
+    """The order row, with `related` loaded. With `only_order=False` the joined rows of
+    `related` are locked too (what order_transition's read has always done)."""
+    queryset = Order.objects.select_for_update(of=("self",) if only_order else ())
+    if related:
+        queryset = queryset.select_related(*related)
+    return queryset.filter(pk=order_id).first()
+
+
+def lock_open_dispute(order_id: int) -> Dispute | None:
+    """The order's open dispute, if any."""
+    return (
+        Dispute.objects.select_for_update()
+        .filter(order_id=order_id, status=DisputeStatus.OPEN)
+        .first()
+    )
+
+
+def lock_current_contract(order: Order) -> Contract | None:
+    """The latest contract version of the order."""
+    return Contract.objects.select_for_update().filter(order=order).order_by("-version").first()
+
+
+def lock_occurrence(occurrence_id: int) -> Occurrence | None:
+    """One visit (only its row), with its request loaded."""
+    return (
+        Occurrence.objects.select_for_update(of=("self",))
+        .select_related("request")
+        .filter(pk=occurrence_id)
+        .first()
+    )
+
+
+def lock_visits(visits: QuerySet[Occurrence]) -> list[Occurrence]:
+    """The visits of a queryset, in time order."""
+    return list(visits.select_for_update().order_by("starts_at", "pk"))
