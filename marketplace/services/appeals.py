@@ -36,8 +36,8 @@ def _decider_ids(appeal: ReliabilityAppeal) -> list[int]:
 def appeal_create(
     *, worker: WorkerProfile, order_id: int, incident: str, reason: str, incidents
 ) -> ReliabilityAppeal:
-    """She appeals one of her recorded incidents (`incidents`: orders.services.safety.
-    worker_incidents) to her current agency (operators without one).
+    """She appeals one of her recorded incidents (`incidents`, as orders.selectors.
+    worker_incidents lists them) to her current agency (operators without one).
 
     Raises ValidationFailed (`incident`, `order`, `reason`), Conflict `already_appealed`.
     """

@@ -26,7 +26,7 @@ def populated():
     factories.AgencyStaffFactory(agency=entry.agency)
     household = factories.HouseholdFactory()
     factories.FederationOfficerFactory()
-    # Trust and safety rows (issue 8), so that each changelist has a row to open.
+    # Service cards, blocks and appeals, so that each changelist has a row to open.
     from marketplace.models import HouseholdBlock, ReliabilityAppeal, ServiceCard
 
     ServiceCard.objects.create(worker=worker)
