@@ -52,20 +52,6 @@ def cell_filter_sql(box: BoundingBox, *, alias: str) -> tuple[str, list]:
     return f"{sql} AND ({longitudes})", params
 
 
-_ROW_FIELDS = (
-    "pk",
-    "base_latitude",
-    "base_longitude",
-    "service_radius_km",
-    "availability",
-    "rating_sum",
-    "rating_count",
-    "completed_jobs",
-    "no_shows",
-    "late_cancellations",
-)
-
-
 _ROW_COLUMNS = (
     "id",
     "base_latitude",

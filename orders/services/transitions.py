@@ -67,6 +67,20 @@ def _transition(
     return row, from_status
 
 
+def _offer_event(
+    offer: Offer, *, actor: User | None, from_status: str, to_status: str, reason: str
+) -> RequestEvent:
+    """The (unsaved) history row of one offer's change, on its request's history."""
+    return RequestEvent(
+        request_id=offer.request_id,
+        offer=offer,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason[:300],
+    )
+
+
 def request_transition(
     *,
     request_id: int,
@@ -140,14 +154,9 @@ def offer_transition(
         if moved is None:
             return None
         offer, from_status = moved
-        RequestEvent.objects.create(
-            request_id=offer.request_id,
-            offer=offer,
-            actor=actor,
-            from_status=from_status,
-            to_status=to_status,
-            reason=reason[:300],
-        )
+        _offer_event(
+            offer, actor=actor, from_status=from_status, to_status=to_status, reason=reason
+        ).save()
     return offer
 
 
@@ -173,13 +182,8 @@ def offers_transition(
         Offer.objects.filter(pk__in=[offer.pk for offer in moving]).update(**values)
         RequestEvent.objects.bulk_create(
             [
-                RequestEvent(
-                    request_id=offer.request_id,
-                    offer=offer,
-                    actor=actor,
-                    from_status=offer.status,
-                    to_status=to_status,
-                    reason=reason[:300],
+                _offer_event(
+                    offer, actor=actor, from_status=offer.status, to_status=to_status, reason=reason
                 )
                 for offer in moving
             ]
@@ -194,13 +198,8 @@ def offers_sent_record(*, offers: Iterable[Offer], actor: User | None, reason: s
     """Record new offers as sent ("" → pending) on their requests' history."""
     RequestEvent.objects.bulk_create(
         [
-            RequestEvent(
-                request_id=offer.request_id,
-                offer=offer,
-                actor=actor,
-                from_status="",
-                to_status=OfferStatus.PENDING,
-                reason=reason[:300],
+            _offer_event(
+                offer, actor=actor, from_status="", to_status=OfferStatus.PENDING, reason=reason
             )
             for offer in offers
         ]
