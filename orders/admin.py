@@ -27,7 +27,7 @@ class OccurrenceInline(admin.TabularInline):
 class OfferInline(admin.TabularInline):
     model = Offer
     extra = 0
-    fields = ["worker", "status", "source", "wave", "rank", "distance_km", "expires_at"]
+    fields = ["worker", "status", "source", "wave", "rank", "distance_km", "expires_at", "seen_at"]
     readonly_fields = fields
     can_delete = False
     show_change_link = True
@@ -39,7 +39,7 @@ class RequestEventInline(admin.TabularInline):
 
     model = RequestEvent
     extra = 0
-    fields = ["created_at", "offer", "from_status", "to_status", "actor", "reason"]
+    fields = ["created_at", "offer", "kind", "from_status", "to_status", "actor", "reason"]
     readonly_fields = fields
     can_delete = False
 

@@ -1,4 +1,5 @@
-"""Thin views of a worker's offers: list, accept (which makes the order), decline."""
+"""Thin views of a worker's offers: list (which records the pending ones as seen), accept
+(which makes the order), decline."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from orders.apis.serializers.orders import (
 )
 from orders.models import Offer
 from orders.services import offers as offer_services
+from orders.services.transitions import offers_seen_record
 from orders.statuses import OfferStatus
 
 
@@ -39,6 +41,7 @@ class OfferListApi(GenericAPIView):
     @extend_schema(parameters=[STATUS_PARAMETER], responses=OfferSerializer(many=True))
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
+        offers_seen_record(offers=page, actor=request.user)
         return self.get_paginated_response(OfferSerializer(page, many=True).data)
 
 

@@ -9,7 +9,7 @@ from .payments import (
     PayoutAccount,
     WebhookEvent,
 )
-from .request_events import RequestEvent
+from .request_events import RequestEvent, RequestEventKind
 from .requests import Occurrence, ServiceRequest
 from .reviews import Review
 from .start_codes import StartCode
@@ -27,6 +27,7 @@ __all__ = [
     "PaymentOperation",
     "PayoutAccount",
     "RequestEvent",
+    "RequestEventKind",
     "Review",
     "SafetyAlert",
     "SafetyAlertKind",

@@ -29,6 +29,7 @@ class Offer(models.Model):
     expires_at = models.DateTimeField(_("过期时间"))
     created_at = models.DateTimeField(auto_now_add=True)
     responded_at = models.DateTimeField(_("回应时间"), null=True, blank=True)
+    seen_at = models.DateTimeField(_("查看时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

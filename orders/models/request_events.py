@@ -4,9 +4,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class RequestEventKind(models.TextChoices):
+    STATUS = "status", _("状态变化")
+    SEEN = "seen", _("已查看")
+
+
 class RequestEvent(models.Model):
     """One transition of a request (`offer` empty), or of one of its offers: who, when, from,
-    to, why. An offer's creation is recorded as "" → pending (sent)."""
+    to, why. An offer's creation is recorded as "" → pending (sent); the first time its worker
+    is shown it, as a `seen` event (pending → pending)."""
 
     request = models.ForeignKey(
         "orders.ServiceRequest", on_delete=models.CASCADE, related_name="events"
@@ -16,6 +22,9 @@ class RequestEvent(models.Model):
     )
     actor = models.ForeignKey(
         "marketplace.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(
+        max_length=10, choices=RequestEventKind.choices, default=RequestEventKind.STATUS
     )
     from_status = models.CharField(max_length=30, blank=True)
     to_status = models.CharField(max_length=30)
@@ -30,4 +39,6 @@ class RequestEvent(models.Model):
 
     def __str__(self) -> str:
         subject = f"offer #{self.offer_id}" if self.offer_id else f"request #{self.request_id}"
+        if self.kind == RequestEventKind.SEEN:
+            return f"{subject}: seen"
         return f"{subject}: {self.from_status or '∅'} → {self.to_status}"

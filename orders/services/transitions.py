@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils import timezone
 
 from backend.exceptions import InvalidTransition, NotFound
 from marketplace.models import User
 from orders.locks import lock_offer, lock_offers, lock_request
-from orders.models import Offer, RequestEvent, ServiceRequest
+from orders.models import Offer, RequestEvent, RequestEventKind, ServiceRequest
 from orders.statuses import (
     OFFER_TRANSITIONS,
     REQUEST_TRANSITIONS,
@@ -68,13 +69,20 @@ def _transition(
 
 
 def _offer_event(
-    offer: Offer, *, actor: User | None, from_status: str, to_status: str, reason: str
+    offer: Offer,
+    *,
+    actor: User | None,
+    from_status: str,
+    to_status: str,
+    reason: str,
+    kind: str = RequestEventKind.STATUS,
 ) -> RequestEvent:
     """The (unsaved) history row of one offer's change, on its request's history."""
     return RequestEvent(
         request_id=offer.request_id,
         offer=offer,
         actor=actor,
+        kind=kind,
         from_status=from_status,
         to_status=to_status,
         reason=reason[:300],
@@ -204,3 +212,40 @@ def offers_sent_record(*, offers: Iterable[Offer], actor: User | None, reason: s
             for offer in offers
         ]
     )
+
+
+def offers_seen_record(*, offers: Iterable[Offer], actor: User) -> list[Offer]:
+    """Record that the worker (`actor`) was shown her pending offers, once per offer: sets
+    `seen_at` and writes a `seen` event. Returns the offers seen for the first time.
+
+    One conditional UPDATE (`seen_at IS NULL`) claims them all, whatever their number; the
+    rows that carry this call's timestamp afterwards are the ones it claimed, so two pages
+    loaded at once record each offer once. Offers already seen or no longer pending cost no
+    query.
+    """
+    unseen = {o.pk: o for o in offers if o.status == OfferStatus.PENDING and o.seen_at is None}
+    if not unseen:
+        return []
+    now = timezone.now()
+    with transaction.atomic():
+        Offer.objects.filter(
+            pk__in=unseen, status=OfferStatus.PENDING, seen_at__isnull=True
+        ).update(seen_at=now)
+        claimed = set(Offer.objects.filter(pk__in=unseen, seen_at=now).values_list("pk", flat=True))
+        seen = [offer for pk, offer in unseen.items() if pk in claimed]
+        for offer in seen:
+            offer.seen_at = now
+        RequestEvent.objects.bulk_create(
+            [
+                _offer_event(
+                    offer,
+                    actor=actor,
+                    kind=RequestEventKind.SEEN,
+                    from_status=OfferStatus.PENDING,
+                    to_status=OfferStatus.PENDING,
+                    reason="",
+                )
+                for offer in seen
+            ]
+        )
+    return seen

@@ -14,6 +14,7 @@ from marketplace.services.workers import worker_profile_update
 from orders import selectors
 from orders.services.offers import offer_accept, offer_decline
 from orders.services.reviews import reviews_of_worker
+from orders.services.transitions import offers_seen_record
 from orders.statuses import OfferStatus, OrderStatus, RequestKind
 from web.forms import WorkerProfileForm, apply_errors
 from web.selectors import (
@@ -43,6 +44,7 @@ def offers(request):
             expires_at__gt=now
         )
     )
+    offers_seen_record(offers=pending, actor=request.user)
     recent = list(
         selectors.offers_of_worker(user=request.user)
         .exclude(status=OfferStatus.PENDING)

@@ -57,6 +57,7 @@ class OfferSerializer(serializers.ModelSerializer):
             "is_expired",
             "created_at",
             "responded_at",
+            "seen_at",
             "request",
         ]
         read_only_fields = fields

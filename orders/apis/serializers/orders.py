@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from orders.apis.serializers.occurrences import OccurrenceSerializer
-from orders.models import Order
+from orders.models import Order, RequestEventKind
 from orders.statuses import DisputeOutcome, Party
 
 
@@ -123,11 +123,12 @@ class OrderEventSerializer(serializers.Serializer):
 
 
 class RequestEventSerializer(serializers.Serializer):
-    """One change of the order's request or of one of its offers (sent, declined, expired,
-    withdrawn, accepted); who made it is not shown (other workers' offers are in it)."""
+    """One change of the order's request or of one of its offers (sent, seen, declined,
+    expired, withdrawn, accepted); who made it is not shown (other workers' offers are in it)."""
 
     id = serializers.IntegerField()
     offer = serializers.IntegerField(source="offer_id", allow_null=True)
+    kind = serializers.ChoiceField(choices=RequestEventKind.choices)
     from_status = serializers.CharField()
     to_status = serializers.CharField()
     reason = serializers.CharField()
