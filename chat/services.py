@@ -18,6 +18,7 @@ from chat.models import MAX_MESSAGE_LENGTH, ChatMessage, ReadMarker
 from chat.selectors import order_for_party
 from marketplace.models import User
 from notifications.events import push_on_commit
+from orders.locks import lock_order
 from orders.models import Order
 from orders.parties import order_party_user_ids
 from orders.statuses import OrderStatus
@@ -100,7 +101,7 @@ def chat_message_send(
     client_id = _clean_client_id(client_id)
     with transaction.atomic():
         order = order_for_party(order_id=order_id, user=sender)
-        list(Order.objects.select_for_update().filter(pk=order.pk).values_list("pk"))
+        lock_order(order.pk)
         if client_id is not None:
             existing = _existing_message(order_id=order.pk, sender=sender, client_id=client_id)
             if existing is not None:

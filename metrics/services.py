@@ -6,8 +6,8 @@ household's / worker's distinct rows, from the facts and applies only the differ
 move with F() updates; a missing row is inserted in a savepoint and a lost insert race falls
 back to the F() update, so concurrent events never lose a count (SQLite and PostgreSQL).
 
-Locks: the order's ledger row, then one `SubjectLock` row per household / worker whose
-distinct rows change (always after the domain rows the caller locked).
+Locks (metrics.locks): the order's ledger row, then one `SubjectLock` row per household / worker
+whose distinct rows change (always after the domain rows the caller locked).
 """
 
 from __future__ import annotations
@@ -27,14 +27,13 @@ from metrics.facts import (
     order_contribution,
     parse_bucket_key,
 )
+from metrics.locks import lock_order_ledger, lock_subject
 from metrics.models import (
     DailyCount,
     DistinctDayCell,
     DistinctMember,
     DistinctMonthCell,
     MonthlyCount,
-    OrderLedger,
-    SubjectLock,
 )
 from metrics.sources import household_facts, order_facts, worker_facts
 
@@ -72,20 +71,11 @@ def _apply_counter_delta(delta: dict[str, dict[str, int]]) -> None:
         )
 
 
-def _lock_subject(subject_type: str, subject_id: int) -> None:
-    SubjectLock.objects.bulk_create(
-        [SubjectLock(subject_type=subject_type, subject_id=subject_id)], ignore_conflicts=True
-    )
-    SubjectLock.objects.select_for_update().filter(
-        subject_type=subject_type, subject_id=subject_id
-    ).first()
-
-
 def _sync_subject(
     *, subject_type: str, subject_id: int, kinds: tuple[str, ...], facts: dict[str, list[Fact]]
 ) -> None:
     """Rewrite one subject's distinct rows of `kinds` to match `facts`; move the cells."""
-    _lock_subject(subject_type, subject_id)
+    lock_subject(subject_type, subject_id)
     existing = {
         (row.kind, row.scope, row.division_id, row.category_id, row.day): row
         for row in DistinctMember.objects.filter(kind__in=kinds, subject_id=subject_id)
@@ -199,10 +189,7 @@ def metrics_record_order_changed(*, order_id: int) -> None:
         if facts is None:
             return
         new = order_contribution(facts)
-        OrderLedger.objects.bulk_create(
-            [OrderLedger(order_id=order_id, contribution={})], ignore_conflicts=True
-        )
-        ledger = OrderLedger.objects.select_for_update().get(order_id=order_id)
+        ledger = lock_order_ledger(order_id)
         old = ledger.contribution or {}
         if old == new:
             return

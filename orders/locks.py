@@ -7,12 +7,13 @@ the same code is race-free on both.
 The lock order. A transaction that locks several of these rows takes them top to bottom, never
 upwards, so two transactions cannot wait on each other in a circle:
 
- 1. Agency (marketplace.locks.lock_agency) — roster and staff changes; nothing below is locked
-    after it except its own roster rows.
- 2. WorkerProfile (lock_worker) — first, because a worker's accepts of different requests must
-    be serial for the busy-time check to hold: offer accept, visit moves and cancellations,
-    placement replacement, blocking a household (marketplace.services.blocks), and her own
-    profile changes (marketplace.services.workers).
+ 1. Agency (marketplace.locks.lock_agency) — roster and staff changes
+    (marketplace.services.agencies); nothing below is locked after it except its own roster
+    rows.
+ 2. WorkerProfile (marketplace.locks.lock_worker) — first, because a worker's accepts of
+    different requests must be serial for the busy-time check to hold: offer accept, visit
+    moves and cancellations, placement replacement, blocking a household
+    (marketplace.services.blocks), and her own profile changes (marketplace.services.workers).
  3. ServiceRequest (lock_request) — the request decides which offer wins (open → matched), and
     offers are written under it: waves, invitations, dispatch, decline, expiry, cancellation.
  4. Offer (lock_offer, lock_offers) — after its request; bulk withdrawals lock the offers of
@@ -20,20 +21,27 @@ upwards, so two transactions cannot wait on each other in a circle:
  5. Dispute (lock_open_dispute) — resolving takes the open dispute, then the order.
  6. Order (lock_order) — the order state machine (orders.services.orders.order_transition,
     which with its joined read also locks the order's worker and request rows: callers that
-    lock those do so first, above). Chat messages (notifications.services) lock the order row
-    to number them; reviews lock it to publish both sides at once.
+    lock those do so first, above; the payout read, orders.payments.payouts, likewise locks the
+    order's worker row). Chat messages (chat.services) lock the order row to number them;
+    reviews lock it to publish both sides at once; settlement and payouts lock it before its
+    payment.
  7. Contract (lock_current_contract) — signing and amending, after the order.
  8. Occurrence (lock_occurrence, lock_visits) — an order's visits, after the order; a visit is
     claimed with a conditional UPDATE (check-in/out) rather than a lock where that suffices.
     Start codes (StartCode) are only changed by conditional UPDATEs after the visit.
- 9. Payment, then PaymentOperation (orders.payments.services) — after the order; payments are
-    settled after commit (payment_settle_on_commit), each in its own transaction that locks
-    order → payment → operation, so no remote call runs under the order's lock.
-10. Metrics rollups (metrics.services: SubjectLock, then OrderLedger) — last: the metrics
-    listeners run inside the transaction that changed the facts (backend.fact_changes).
+ 9. Payment (lock_payment, lock_payment_of_order), then PaymentOperation
+    (lock_payment_operation) — after the order (orders.payments.operations, settlement, sync,
+    payouts). A payment read that loads its order (`with_order`, lock_payment_of_order) locks
+    the order row too, in the same statement. Payments are settled after commit
+    (orders.payments.settlement.payment_settle_on_commit), each in its own transaction that
+    locks order → payment → operation, so no remote call runs under the order's lock.
+10. Metrics rollups (metrics.locks: OrderLedger by lock_order_ledger, then SubjectLock by
+    lock_subject, per household then worker) — last: the metrics listeners (metrics.services)
+    run inside the transaction that changed the facts (backend.fact_changes).
 
-The programme app's rows (Course → Enrolment, Candidate → Enrolment, Competition →
-CompetitionEntry, Exam) form their own chain and are never locked with the rows above.
+The programme app's rows (job fairs, openings and applications; courses, candidates and
+enrolments; competitions and entries; exams and registrations) form their own chain,
+documented in programme/locks.py, and are never locked with the rows above.
 """
 
 from __future__ import annotations
@@ -41,7 +49,16 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from marketplace.locks import lock_worker
-from orders.models import Contract, Dispute, Occurrence, Offer, Order, ServiceRequest
+from orders.models import (
+    Contract,
+    Dispute,
+    Occurrence,
+    Offer,
+    Order,
+    Payment,
+    PaymentOperation,
+    ServiceRequest,
+)
 from orders.statuses import DisputeStatus
 
 __all__ = [
@@ -51,6 +68,9 @@ __all__ = [
     "lock_occurrence",
     "lock_open_dispute",
     "lock_order",
+    "lock_payment",
+    "lock_payment_of_order",
+    "lock_payment_operation",
     "lock_request",
     "lock_visits",
     "lock_worker",
@@ -109,3 +129,24 @@ def lock_occurrence(occurrence_id: int) -> Occurrence | None:
 def lock_visits(visits: QuerySet[Occurrence]) -> list[Occurrence]:
     """The visits of a queryset, in time order."""
     return list(visits.select_for_update().order_by("starts_at", "pk"))
+
+
+def lock_payment(payment_id: int, *, with_order: bool = False) -> Payment:
+    """The payment row under FOR UPDATE. With `with_order` its order is loaded alongside and,
+    being joined, locked too (what the payment reads have always done). Raises
+    Payment.DoesNotExist."""
+    queryset = Payment.objects.select_for_update()
+    if with_order:
+        queryset = queryset.select_related("order")
+    return queryset.get(pk=payment_id)
+
+
+def lock_payment_of_order(order: Order) -> Payment:
+    """The order's payment row with its order loaded; both rows are locked (joined read).
+    Raises Payment.DoesNotExist."""
+    return Payment.objects.select_for_update().select_related("order").get(order=order)
+
+
+def lock_payment_operation(operation_id: int) -> PaymentOperation:
+    """One payment operation row, after its payment. Raises PaymentOperation.DoesNotExist."""
+    return PaymentOperation.objects.select_for_update().get(pk=operation_id)

@@ -23,6 +23,7 @@ from backend.exceptions import (
     PermissionDeniedError,
     ValidationFailed,
 )
+from marketplace.locks import lock_agency
 from marketplace.models import Agency, AgencyStaff, Role, RosterEntry, User, WorkerProfile
 from notifications.events import NOTIFICATION, send_event_on_commit
 
@@ -140,7 +141,7 @@ def agency_staff_create(
 
 def _locked_staff(agency: Agency, staff_id: int) -> AgencyStaff:
     """Lock the agency row (the mutex of staff changes), then return the staff member."""
-    Agency.objects.select_for_update().filter(pk=agency.pk).first()
+    lock_agency(agency.pk)
     staff = AgencyStaff.objects.select_related("user").filter(pk=staff_id, agency=agency).first()
     if staff is None:
         raise NotFound(_("员工不存在。"))
@@ -230,7 +231,7 @@ def roster_invite(*, agency: Agency, actor: User, worker_id: int) -> RosterEntry
     if worker is None or not worker.user.is_active:
         raise ValidationFailed(_("服务员不存在。"), field="worker")
     with transaction.atomic():
-        Agency.objects.select_for_update().filter(pk=agency.pk).first()
+        lock_agency(agency.pk)
         existing = (
             RosterEntry.objects.filter(
                 agency=agency, worker=worker, status__in=[Status.INVITED, Status.ACTIVE]

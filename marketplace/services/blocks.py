@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from backend.exceptions import NotFound, ValidationFailed
+from marketplace.locks import lock_worker
 from marketplace.models import HouseholdBlock, Role, User, WorkerProfile
 
 
@@ -21,9 +22,7 @@ def household_block(
         with transaction.atomic():
             # The same row lock as offer_accept, so an accept either finishes first or sees
             # this block.
-            WorkerProfile.objects.select_for_update(no_key=True, of=("self",)).filter(
-                pk=worker.pk
-            ).first()
+            lock_worker(worker.pk, no_key=True)
             block = HouseholdBlock.objects.create(
                 worker=worker, household=household, order_id=order_id, reason=reason[:200]
             )

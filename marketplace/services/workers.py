@@ -11,6 +11,7 @@ from backend.exceptions import ValidationFailed
 from backend.fact_changes import worker_facts_changed
 from marketplace import idcard
 from marketplace.geo import cell_for
+from marketplace.locks import lock_worker
 from marketplace.models import Category, Division, WorkerProfile
 
 UNSET: Any = object()
@@ -79,7 +80,7 @@ def worker_profile_update(
     A new ID number clears `is_verified` (identity must be checked again). Raises
     ValidationFailed naming the field; locks the profile row.
     """
-    worker = WorkerProfile.objects.select_for_update().get(pk=worker.pk)
+    worker = lock_worker(worker.pk)
     changed: list[str] = []
     put = _field_setter(worker, changed)
     put("real_name", real_name)

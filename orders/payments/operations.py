@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from orders.locks import lock_payment, lock_payment_of_order, lock_payment_operation
 from orders.models import (
     Order,
     Payment,
@@ -38,7 +39,7 @@ def payment_locked(order: Order) -> Payment:
             Payment.objects.get_or_create(order=order)
     except IntegrityError:  # created by a concurrent caller
         pass
-    return Payment.objects.select_for_update().select_related("order").get(order=order)
+    return lock_payment_of_order(order)
 
 
 def operation_key_next(payment: Payment, kind: str, suffix: str = "") -> str:
@@ -152,10 +153,8 @@ def _after_refusal(operation: PaymentOperation, error: stripe_api.StripeRefused)
 def _record(*, operation_id: int, result: dict, now: dt.datetime) -> PaymentOperation:
     with transaction.atomic():
         operation = PaymentOperation.objects.select_related("payout_account").get(pk=operation_id)
-        payment = (
-            Payment.objects.select_for_update().select_related("order").get(pk=operation.payment_id)
-        )
-        operation = PaymentOperation.objects.select_for_update().get(pk=operation_id)
+        payment = lock_payment(operation.payment_id, with_order=True)
+        operation = lock_payment_operation(operation_id)
         if operation.status != OperationStatus.PENDING:
             return operation
         if "error" in result:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from backend.exceptions import (
     ValidationFailed,
 )
+from orders.locks import lock_order
 from orders.models import (
     Order,
     PaymentOperation,
@@ -58,7 +59,7 @@ def payouts_send_due(*, now: dt.datetime | None = None) -> int:
 
 def _payout_operations(order_id: int) -> list[PaymentOperation]:
     with transaction.atomic():
-        order = Order.objects.select_for_update().select_related("worker").get(pk=order_id)
+        order = lock_order(order_id, related=("worker",), only_order=False)
         payment = payment_locked(order)
         if (
             payment_has_pending(payment)

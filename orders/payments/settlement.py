@@ -14,8 +14,8 @@ import logging
 
 from django.db import transaction
 
+from orders.locks import lock_order
 from orders.models import (
-    Order,
     Payment,
     PaymentOperation,
 )
@@ -58,7 +58,7 @@ def payment_settle(*, order_id: int, now: dt.datetime | None = None) -> list[Pay
     if not Payment.objects.filter(order_id=order_id, provider=PaymentProvider.STRIPE).exists():
         return []
     with transaction.atomic():
-        order = Order.objects.select_for_update().filter(pk=order_id).first()
+        order = lock_order(order_id, only_order=False)
         payment = payment_locked(order)
         due = amount_due(order)
         if due is None or payment_has_pending(payment):

@@ -8,9 +8,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from orders.locks import lock_payment, lock_payment_operation
 from orders.models import (
     Payment,
-    PaymentOperation,
 )
 from orders.models.payments import (
     OperationKind,
@@ -37,7 +37,7 @@ def payment_sync_intent(*, intent_id: str, now: dt.datetime | None = None) -> Pa
         return None
     intent = stripe_api.payment_intent_retrieve(intent_id)
     with transaction.atomic():
-        payment = Payment.objects.select_for_update().select_related("order").get(pk=payment.pk)
+        payment = lock_payment(payment.pk, with_order=True)
         if intent_id == payment.stripe_payment_intent_id:
             status = intent.get("status")
             pending = payment.operations.filter(status=OperationStatus.PENDING).last()
@@ -51,7 +51,7 @@ def payment_sync_intent(*, intent_id: str, now: dt.datetime | None = None) -> Pa
                 or (status == "canceled" and pending.kind == OperationKind.CANCEL)
             ):
                 # The operation's answer was lost; Stripe shows it done.
-                pending = PaymentOperation.objects.select_for_update().get(pk=pending.pk)
+                pending = lock_payment_operation(pending.pk)
                 operation_apply(payment, pending, {"intent": intent}, now)
             elif status == "canceled" and payment.amount_authorized and pending is None:
                 # The hold expired or was cancelled at Stripe.
@@ -70,7 +70,7 @@ def payment_sync_setup_intent(*, intent_id: str, now: dt.datetime | None = None)
         return None
     setup = stripe_api.setup_intent_retrieve(intent_id)
     with transaction.atomic():
-        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        payment = lock_payment(payment.pk)
         if setup.get("status") == "succeeded" and payment.status == (
             PaymentStatus.AWAITING_AUTHORIZATION
         ):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from backend.exceptions import Conflict, NotFound, ValidationFailed
 from marketplace.models import Category, Division, User, WorkerProfile
+from programme.locks import lock_candidate, lock_enrolments
 from programme.models import Candidate, CompletionResult, Enrolment
 
 from .common import require_officer
@@ -296,7 +297,7 @@ def candidate_link(*, candidate_id: int, worker: WorkerProfile, actor: User) -> 
     """
     require_officer(actor)
     with transaction.atomic():
-        candidate = Candidate.objects.select_for_update().filter(pk=candidate_id).first()
+        candidate = lock_candidate(candidate_id)
         if candidate is None:
             raise NotFound(_("意向人员不存在。"))
         if candidate.worker_id == worker.pk:
@@ -306,10 +307,7 @@ def candidate_link(*, candidate_id: int, worker: WorkerProfile, actor: User) -> 
         if Candidate.objects.filter(worker=worker).exists():
             raise Conflict(_("该服务员已关联其他意向人员。"), code="worker_linked")
         enrolments = list(
-            Enrolment.objects.select_for_update(of=("self",))
-            .select_related("course")
-            .filter(candidate=candidate)
-            .order_by("pk")
+            lock_enrolments(Enrolment.objects.select_related("course").filter(candidate=candidate))
         )
         overlap = Enrolment.objects.filter(
             Q(course_id__in=[e.course_id for e in enrolments]), worker=worker

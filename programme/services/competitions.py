@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from backend.exceptions import Conflict, NotFound, ValidationFailed
 from marketplace.models import Category, User, WorkerProfile
+from programme.locks import lock_competition, lock_competition_entry
 from programme.models import Competition, CompetitionEntry, CompetitionStatus, Prize
 
 from .common import UNSET, apply_changes, require_officer
@@ -55,8 +56,11 @@ def competition_create(
 
 
 def _open_competition(competition_id: int, *, lock: bool = False) -> Competition:
-    queryset = Competition.objects.select_for_update() if lock else Competition.objects
-    competition = queryset.filter(pk=competition_id).first()
+    competition = (
+        lock_competition(competition_id)
+        if lock
+        else Competition.objects.filter(pk=competition_id).first()
+    )
     if competition is None:
         raise NotFound(_("竞赛不存在。"))
     if competition.status != CompetitionStatus.OPEN:
@@ -123,7 +127,7 @@ def competition_entry_add(
 def competition_entry_score(*, entry_id: int, score: Decimal, actor: User) -> CompetitionEntry:
     """Record an entrant's score (0–1000). Raises Conflict `competition_closed`."""
     require_officer(actor)
-    entry = CompetitionEntry.objects.select_for_update().filter(pk=entry_id).first()
+    entry = lock_competition_entry(entry_id)
     if entry is None:
         raise NotFound(_("参赛记录不存在。"))
     _open_competition(entry.competition_id)
@@ -154,7 +158,7 @@ def competition_award(*, competition_id: int, actor: User) -> Competition:
     competition row.
     """
     require_officer(actor)
-    competition = Competition.objects.select_for_update().filter(pk=competition_id).first()
+    competition = lock_competition(competition_id)
     if competition is None:
         raise NotFound(_("竞赛不存在。"))
     if competition.status == CompetitionStatus.AWARDED:

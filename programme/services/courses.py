@@ -18,6 +18,7 @@ from backend.exceptions import Conflict, InvalidTransition, NotFound, Validation
 from backend.fact_changes import worker_facts_changed
 from marketplace.models import Category, Division, TrainingKind, TrainingRecord, User, WorkerProfile
 from notifications.events import NOTIFICATION, send_event_on_commit
+from programme.locks import lock_course, lock_enrolments
 from programme.models import (
     COURSE_TRANSITIONS,
     FEDERATION_PROVIDER,
@@ -96,7 +97,7 @@ def course_create(
 
 
 def _locked_course(course_id: int) -> Course:
-    course = Course.objects.select_for_update().filter(pk=course_id).first()
+    course = lock_course(course_id)
     if course is None:
         raise NotFound(_("课程不存在。"))
     return course
@@ -282,7 +283,7 @@ def enrolment_withdraw(*, enrolment_id: int, actor: User) -> Enrolment:
     Raises Conflict `completion_recorded`, InvalidTransition (already withdrawn).
     """
     with transaction.atomic():
-        enrolment = Enrolment.objects.select_for_update().filter(pk=enrolment_id).first()
+        enrolment = lock_enrolments(Enrolment.objects.filter(pk=enrolment_id)).first()
         if enrolment is None:
             raise NotFound(_("报名记录不存在。"))
         if enrolment.result:
@@ -386,12 +387,9 @@ def enrolment_complete(*, enrolment_id: int, result: str, actor: User) -> Enrolm
     if result not in CompletionResult.values:
         raise ValidationFailed(_("结业结果只能是合格或不合格。"), field="result")
     with transaction.atomic():
-        enrolment = (
-            Enrolment.objects.select_for_update(of=("self",))
-            .select_related("course")
-            .filter(pk=enrolment_id)
-            .first()
-        )
+        enrolment = lock_enrolments(
+            Enrolment.objects.select_related("course").filter(pk=enrolment_id)
+        ).first()
         if enrolment is None:
             raise NotFound(_("报名记录不存在。"))
         if enrolment.result:

@@ -19,6 +19,7 @@ from backend.exceptions import Conflict, NotFound, ValidationFailed
 from backend.fact_changes import worker_facts_changed
 from marketplace.models import Category, Certificate, Division, User, WorkerProfile
 from notifications.events import NOTIFICATION, send_event_on_commit
+from programme.locks import lock_exam, lock_exam_registration
 from programme.models import (
     FEDERATION_PROVIDER,
     CertificateSequence,
@@ -109,7 +110,7 @@ def exam_update(
     Raises Conflict `results_recorded`, ValidationFailed. Locks the exam row.
     """
     require_officer(actor)
-    exam = Exam.objects.select_for_update().filter(pk=exam_id).first()
+    exam = lock_exam(exam_id)
     if exam is None:
         raise NotFound(_("考试不存在。"))
     if (
@@ -204,12 +205,7 @@ def exam_result_record(
     if not isinstance(score, int) or not 0 <= score <= 100:
         raise ValidationFailed(_("成绩须在 0 到 100 之间。"), field="score")
     with transaction.atomic():
-        registration = (
-            ExamRegistration.objects.select_for_update(of=("self",))
-            .select_related("exam", "exam__category", "worker")
-            .filter(pk=registration_id)
-            .first()
-        )
+        registration = lock_exam_registration(registration_id)
         if registration is None:
             raise NotFound(_("考试报名不存在。"))
         exam = registration.exam

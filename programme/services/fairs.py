@@ -17,6 +17,7 @@ from backend.exceptions import Conflict, InvalidTransition, NotFound, Validation
 from marketplace.models import Agency, Category, Division, RosterEntry, User, WorkerProfile
 from marketplace.services.agencies import agency_of_actor
 from notifications.events import NOTIFICATION, send_event_on_commit
+from programme.locks import lock_job_applications, lock_job_fair, lock_job_openings
 from programme.models import (
     ApplicationStatus,
     FairMode,
@@ -83,7 +84,7 @@ def job_fair_update(
     status: str = UNSET,
 ) -> JobFair:
     require_officer(actor)
-    fair = JobFair.objects.select_for_update().filter(pk=fair_id).first()
+    fair = lock_job_fair(fair_id)
     if fair is None:
         raise NotFound(_("招聘会不存在。"))
     fields = apply_changes(
@@ -153,7 +154,7 @@ def job_opening_create(
 
 def _own_opening(opening_id: int, actor: User, *, lock: bool = False) -> JobOpening:
     agency = agency_of_actor(actor=actor) if not actor.is_operator else None
-    queryset = JobOpening.objects.select_for_update() if lock else JobOpening.objects
+    queryset = lock_job_openings(JobOpening.objects.all()) if lock else JobOpening.objects
     if agency is not None:
         queryset = queryset.filter(agency=agency)
     opening = queryset.filter(pk=opening_id).first()
@@ -234,8 +235,8 @@ def job_apply(*, opening_id: int, worker: WorkerProfile, message: str = "") -> J
 
 def _locked_application(application_id: int, actor: User) -> JobApplication:
     agency = agency_of_actor(actor=actor) if not actor.is_operator else None
-    queryset = JobApplication.objects.select_for_update(of=("self",)).select_related(
-        "opening", "opening__agency", "worker"
+    queryset = lock_job_applications(
+        JobApplication.objects.select_related("opening", "opening__agency", "worker")
     )
     if agency is not None:
         queryset = queryset.filter(opening__agency=agency)
@@ -354,9 +355,9 @@ def job_application_reject(*, application_id: int, actor: User) -> JobApplicatio
 
 @transaction.atomic
 def job_application_withdraw(*, application_id: int, worker: WorkerProfile) -> JobApplication:
-    application = (
-        JobApplication.objects.select_for_update().filter(pk=application_id, worker=worker).first()
-    )
+    application = lock_job_applications(
+        JobApplication.objects.filter(pk=application_id, worker=worker)
+    ).first()
     if application is None:
         raise NotFound(_("求职申请不存在。"))
     if application.status != ApplicationStatus.APPLIED:
