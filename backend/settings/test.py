@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from urllib.parse import urlsplit, urlunsplit
 
 from .base import *  # noqa: F403
 from .base import REST_FRAMEWORK
@@ -23,3 +24,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"meijia-test-{os.getpid()}.sqlite3")
     }
+
+# Parallel test workers (pytest-xdist, `gw0`, `gw1`, …) share one Redis: each gets a cache
+# database of its own (a test's cache.clear() flushes its whole database, throttle and lock-out
+# counters with it) and, unless the run names one, a channel-layer prefix of its own (user ids
+# repeat across the workers' databases, so their socket groups would otherwise meet).
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and _XDIST_WORKER:  # noqa: F405
+    _index = int(_XDIST_WORKER.removeprefix("gw") or 0)
+    _redis = urlsplit(REDIS_URL)  # noqa: F405
+    CACHES["default"]["LOCATION"] = urlunsplit(_redis._replace(path=f"/{1 + _index % 15}"))  # noqa: F405
+    if "CHANNEL_PREFIX" not in os.environ:
+        CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"meijia-{_XDIST_WORKER}"  # noqa: F405
