@@ -15,10 +15,9 @@ The chain. A transaction that locks several of these rows takes them top to bott
  4. Course (lock_course) — editing and moving a course, alone; an enrolment claims a seat with
     a conditional UPDATE on the course row, then writes its Enrolment.
  5. Candidate (lock_candidate) — linking a village candidate to a worker, then her enrolments.
- 6. Enrolment (lock_enrolments) — withdrawing and recording completion (then the worker's
-    training record). Withdrawing gives the seat back with an UPDATE of the course row, the
-    one step upwards: a re-activation of the same enrolment running at that moment holds the
-    course row and waits for the enrolment, and PostgreSQL then aborts one as a deadlock.
+ 6. Enrolment (lock_enrolments) — withdrawing (after its course row, whose seat count it
+    gives back, as an enrolment claiming a seat takes the course first) and recording
+    completion (then the worker's training record).
  7. Competition (lock_competition) — editing and awarding (then its entries by bulk UPDATE).
  8. CompetitionEntry (lock_competition_entry) — scoring, alone (its competition is only read).
  9. Exam (lock_exam) — editing an exam, alone.

@@ -280,12 +280,17 @@ def course_enrol(
 def enrolment_withdraw(*, enrolment_id: int, actor: User) -> Enrolment:
     """Give the seat back (the worker herself or an officer); a completed one stays.
 
-    Raises Conflict `completion_recorded`, InvalidTransition (already withdrawn).
+    Raises Conflict `completion_recorded`, InvalidTransition (already withdrawn). Locks the
+    course, then the enrolment (the programme's chain, programme/locks.py), as an enrolment
+    claiming a seat does.
     """
+    enrolments = Enrolment.objects.filter(pk=enrolment_id)
+    course_id = enrolments.values_list("course_id", flat=True).first()
+    if course_id is None:
+        raise NotFound(_("报名记录不存在。"))
     with transaction.atomic():
-        enrolment = lock_enrolments(Enrolment.objects.filter(pk=enrolment_id)).first()
-        if enrolment is None:
-            raise NotFound(_("报名记录不存在。"))
+        lock_course(course_id)
+        enrolment = lock_enrolments(enrolments).first()
         if enrolment.result:
             raise Conflict(_("已登记结业，不能退出。"), code="completion_recorded")
         if enrolment.status != EnrolmentStatus.ENROLLED:
