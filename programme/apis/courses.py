@@ -14,6 +14,7 @@ from programme import selectors
 from programme.apis import serializers as s
 from programme.apis.base import ProgrammeApi
 from programme.models import (
+    Attendance,
     Course,
 )
 from programme.permissions import OFFICER, WORKER
@@ -119,8 +120,6 @@ class CourseAttendanceApi(ProgrammeApi):
     serializer_class = s.AttendanceSerializer
 
     def visible(self):
-        from programme.models import Attendance
-
         return Attendance.objects.filter(enrolment__course_id=self.kwargs["course_id"])
 
     @extend_schema(responses=s.AttendanceSerializer(many=True))

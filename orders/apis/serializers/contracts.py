@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from orders.models import Contract, ContractSignature
+from orders.privacy import contract_display
 
 
 class SignatureOutput(serializers.ModelSerializer):
@@ -45,8 +46,6 @@ class ContractOutput(serializers.ModelSerializer):
         data = super().to_representation(contract)
         request = self.context.get("request")
         if request is not None:
-            from orders.privacy import contract_display
-
             text, terms, redacted = contract_display(contract=contract, user=request.user)
             data.update({"text": text, "terms": terms, "is_redacted": redacted})
         return data

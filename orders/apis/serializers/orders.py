@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from orders.apis.serializers.occurrences import OccurrenceSerializer
 from orders.models import Order, RequestEventKind
+from orders.privacy import address_visible_to
 from orders.statuses import DisputeOutcome, Party
 
 
@@ -86,8 +87,6 @@ class OrderSerializer(serializers.ModelSerializer):
     def get_address(self, obj) -> str | None:
         """The exact address: the household's own; the worker side's once the contract is
         signed (docs/privacy.md). The viewer is the request's user."""
-        from orders.privacy import address_visible_to
-
         party = self.context.get("party")
         request = self.context.get("request")
         if party is None and request is not None and request.user.is_authenticated:
