@@ -94,3 +94,22 @@ def test_simultaneous_results_issue_one_certificate():
     registration = ExamRegistration.objects.get(pk=registration.pk)
     assert registration.certificate == Certificate.objects.get(worker=worker)
     assert Course.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_withdrawals_and_re_enrolments_at_once_keep_the_seat_count():
+    """Withdrawing and re-enrolling the same seat at once: every call answers (no deadlock,
+    no 500), and the course counts exactly the enrolments that stand."""
+    course = helpers.course(capacity=CAPACITY)
+    client = client_for(factories.WorkerFactory().user)
+    enrol_url = f"/api/v1/programme/courses/{course.pk}/enrol/"
+    enrolment_id = client.post(enrol_url).json()["id"]
+    withdraw_url = f"/api/v1/programme/enrolments/{enrolment_id}/withdraw/"
+    for _ in range(5):
+        calls = [lambda: client.post(withdraw_url).status_code] * 2
+        calls += [lambda: client.post(enrol_url).status_code] * 2
+        codes = run_together(calls)
+        assert len(codes) == 4 and set(codes) <= {200, 201, 409}, codes
+        course.refresh_from_db()
+        standing = Enrolment.objects.filter(course=course, status="enrolled").count()
+        assert course.enrolled_count == standing <= 1
