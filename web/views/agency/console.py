@@ -18,8 +18,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from backend.exceptions import DomainError, NotFound
-from marketplace.models import Agency, Role
+from marketplace.models import Agency
 from marketplace.services import agencies as agency_services
+from web.views.common import is_staff_or_operator
 
 
 @dataclass(frozen=True)
@@ -30,10 +31,6 @@ class Console:
 
     def url(self, suffix: str = "") -> str:
         return self.base + suffix
-
-
-def acts_for_agencies(user) -> bool:
-    return user.role == Role.AGENCY_STAFF or user.is_operator
 
 
 def console_of(request, agency_id: int | None) -> Console:
@@ -58,7 +55,7 @@ def console_view(view):
     @login_required
     @wraps(view)
     def wrapped(request, *args, agency_id: int | None = None, **kwargs):
-        if not acts_for_agencies(request.user):
+        if not is_staff_or_operator(request.user):
             raise Http404
         return view(request, console_of(request, agency_id), *args, **kwargs)
 

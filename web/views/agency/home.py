@@ -9,15 +9,15 @@ from django.shortcuts import render
 from marketplace.models import Agency, AgencyStaff
 from orders import selectors as order_selectors
 from web.views.agency.console import (
-    acts_for_agencies,
     console_of,
     console_page,
 )
+from web.views.common import is_staff_or_operator
 
 
 @login_required
 def home(request, agency_id: int | None = None):
-    if not acts_for_agencies(request.user):
+    if not is_staff_or_operator(request.user):
         raise Http404
     is_unattached_operator = (
         agency_id is None
