@@ -8,7 +8,7 @@ import math
 
 from django.conf import settings
 
-from backend.localtime import local_zone
+from backend.localtime import local_day
 from orders.models import Order, ServiceRequest
 from orders.statuses import RequestKind
 
@@ -48,9 +48,7 @@ def days_served(*, starts_at: dt.datetime, until: dt.datetime) -> int:
     """Calendar days (Asia/Shanghai) from the start day to `until`'s day, both included."""
     if until <= starts_at:
         return 0
-    return (
-        until.astimezone(local_zone()).date() - starts_at.astimezone(local_zone()).date()
-    ).days + 1
+    return (local_day(until) - local_day(starts_at)).days + 1
 
 
 def settlement_for(*, order: Order, service_request: ServiceRequest, days: int) -> int:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from backend.localtime import local_zone
+from backend.localtime import local_day, local_time, local_zone
 from marketplace.models import (
     Category,
     Certificate,
@@ -64,7 +64,7 @@ def service_dates(slots: Sequence[Slot]) -> tuple[dt.date, dt.date]:
     start = min(s for s, _ in slots)
     end = max(e for _, e in slots)
     last_instant = end - dt.timedelta(microseconds=1) if end > start else end
-    return start.astimezone(local_zone()).date(), last_instant.astimezone(local_zone()).date()
+    return local_day(start), local_day(last_instant)
 
 
 # --- credentials -------------------------------------------------------------------------------
@@ -177,8 +177,8 @@ def is_available(availability: dict | None, slots: Sequence[Slot]) -> bool:
     if not availability:
         return True
     for starts_at, ends_at in slots:
-        start = starts_at.astimezone(local_zone())
-        end = ends_at.astimezone(local_zone())
+        start = local_time(starts_at)
+        end = local_time(ends_at)
         day = start.date()
         while True:
             day_start = dt.datetime.combine(day, dt.time(), tzinfo=local_zone())

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.template.loader import select_template
 from django.utils import translation
 
-from backend.localtime import local_zone
+from backend.localtime import local_time
 from backend.money import yuan
 from marketplace.models import User
 from orders.models import Occurrence, Order
@@ -35,11 +35,11 @@ PRICE_UNIT_LABELS = {"day": "按天计价", "month": "按月计价"}
 
 
 def local_display(moment: dt.datetime) -> str:
-    return moment.astimezone(local_zone()).strftime("%Y年%m月%d日 %H:%M")
+    return local_time(moment).strftime("%Y年%m月%d日 %H:%M")
 
 
 def local_iso(moment: dt.datetime) -> str:
-    return moment.astimezone(local_zone()).isoformat(timespec="minutes")
+    return local_time(moment).isoformat(timespec="minutes")
 
 
 def _household_party(user: User) -> dict:

@@ -34,7 +34,7 @@ from backend.exceptions import (
     PermissionDeniedError,
     ValidationFailed,
 )
-from backend.localtime import local_zone
+from backend.localtime import local_day, local_time
 from marketplace.models import User
 from notifications.events import NOTIFICATION, send_event_on_commit
 from orders.locks import lock_order, lock_request, lock_visits, lock_worker
@@ -59,8 +59,8 @@ def rest_of_term_start(*, order: Order, now: dt.datetime) -> dt.datetime:
     """When the replacement worker's part begins (see the module docstring)."""
     if order.starts_at > now:
         return order.starts_at
-    start_local = order.starts_at.astimezone(local_zone())
-    next_day = now.astimezone(local_zone()).date() + dt.timedelta(days=1)
+    start_local = local_time(order.starts_at)
+    next_day = local_day(now) + dt.timedelta(days=1)
     return dt.datetime.combine(next_day, start_local.timetz()).astimezone(dt.UTC)
 
 

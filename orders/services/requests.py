@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.exceptions import PermissionDeniedError, ValidationFailed
-from backend.localtime import local_zone
+from backend.localtime import local_day, local_time, local_zone
 from marketplace import geocoding
 from marketplace.models import Category, Division, User
 from orders.models import Occurrence, ServiceRequest
@@ -71,8 +71,8 @@ def recurrence_slots(
     until: dt.date,
 ) -> list[tuple[dt.datetime, dt.datetime]]:
     """Every weekly visit, as aware UTC (start, end), at the first visit's local wall time."""
-    local_start = starts_at.astimezone(local_zone())
-    local_end = ends_at.astimezone(local_zone())
+    local_start = local_time(starts_at)
+    local_end = local_time(ends_at)
     day_span = (local_end.date() - local_start.date()).days
     wanted = set(weekdays)
     slots = []
@@ -128,7 +128,7 @@ def request_validate(*, data: RequestInput, now: dt.datetime | None = None) -> N
             raise ValidationFailed(
                 _("服务日须为0（周一）到6（周日）。"), field="recurrence_weekdays"
             )
-        if data.starts_at.astimezone(local_zone()).weekday() not in data.recurrence_weekdays:
+        if local_time(data.starts_at).weekday() not in data.recurrence_weekdays:
             raise ValidationFailed(
                 _("每周服务日须包含首次服务的那一天。"), field="recurrence_weekdays"
             )
@@ -136,7 +136,7 @@ def request_validate(*, data: RequestInput, now: dt.datetime | None = None) -> N
             raise ValidationFailed(_("每次服务不能超过24小时。"), field="ends_at")
         if data.recurrence_until is None:
             raise ValidationFailed(_("请填写周期截止日期。"), field="recurrence_until")
-        start_day = data.starts_at.astimezone(local_zone()).date()
+        start_day = local_day(data.starts_at)
         if data.recurrence_until < start_day:
             raise ValidationFailed(_("截止日期不能早于首次服务日。"), field="recurrence_until")
         if data.recurrence_until > start_day + dt.timedelta(days=MAX_RECURRENCE_DAYS):

@@ -6,7 +6,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from backend import money
-from backend.localtime import local_zone
+from backend.localtime import local_time
 
 register = template.Library()
 
@@ -27,7 +27,7 @@ def when(moment) -> str:
     if not moment:
         return "—"
     if isinstance(moment, dt.datetime):
-        local = moment.astimezone(local_zone())
+        local = local_time(moment)
         return f"{local:%Y-%m-%d} {WEEKDAY_NAMES[local.weekday()]} {local:%H:%M}"
     return f"{moment:%Y-%m-%d} {WEEKDAY_NAMES[moment.weekday()]}"
 
@@ -37,7 +37,7 @@ def clock(moment) -> str:
     """Only the Shanghai wall-clock time of a datetime: 09:00."""
     if not moment:
         return "—"
-    return f"{moment.astimezone(local_zone()):%H:%M}"
+    return f"{local_time(moment):%H:%M}"
 
 
 @register.filter
