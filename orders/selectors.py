@@ -25,6 +25,7 @@ from orders.models import (
 )
 from orders.statuses import (
     ACTIVE_ORDER_STATUSES,
+    DisputeStatus,
     OccurrenceStatus,
     OrderStatus,
     Party,
@@ -214,21 +215,16 @@ def worker_incidents(*, worker_id: int) -> list[Incident]:
 
 def agency_counts(*, agency: Agency) -> dict[str, int]:
     """Staff, roster by status, orders (all and live), open disputes of the agency."""
+    live = [status for status in ACTIVE_ORDER_STATUSES if status != OrderStatus.DISPUTED]
     orders = Order.objects.filter(agency=agency).aggregate(
-        total=Count("pk"),
-        live=Count(
-            "pk",
-            filter=Q(
-                status__in=["pending_contract", "confirmed", "in_progress", "awaiting_confirmation"]
-            ),
-        ),
-        disputed=Count("pk", filter=Q(status="disputed")),
+        total=Count("pk"), live=Count("pk", filter=Q(status__in=live))
     )
+    open_disputes = Dispute.objects.filter(order__agency=agency, status=DisputeStatus.OPEN)
     return {
         **agency_people_counts(agency=agency),
         "orders": orders["total"],
         "orders_live": orders["live"],
-        "open_disputes": Dispute.objects.filter(order__agency=agency, status="open").count(),
+        "open_disputes": open_disputes.count(),
     }
 
 
