@@ -19,8 +19,8 @@ from django.core.exceptions import (
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
+from backend.client_address import client_address
 from backend.observability import observe_request
-from backend.security import client_ip
 
 request_logger = logging.getLogger("meijia.request")
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -69,7 +69,7 @@ class RequestLogMiddleware:
                     "status": response.status_code,
                     "duration_ms": round(seconds * 1000, 2),
                     "user_id": user.pk if user is not None and user.is_authenticated else None,
-                    "client_ip": client_ip(request),
+                    "client_ip": client_address(request),
                 }
             },
         )

@@ -19,7 +19,9 @@ max_requests_jitter = 500
 accesslog = None  # the app logs one JSON line per request
 errorlog = "-"
 proc_name = "meijia-wsgi"
-forwarded_allow_ips = "127.0.0.1"
+# X-Forwarded-Proto is believed only from these (nginx on this host); the same TRUSTED_PROXIES
+# list tells Django whose X-Forwarded-For to believe (backend/client_address.py).
+forwarded_allow_ips = os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1")
 
 
 def child_exit(server, worker):

@@ -32,7 +32,8 @@ environment() {
     export ALLOWED_HOSTS="127.0.0.1,localhost"
     export CSRF_TRUSTED_ORIGINS="http://127.0.0.1:$TRIAL_PORT,http://localhost:$TRIAL_PORT"
     export SECURE_SSL_REDIRECT=0           # loopback trial over plain HTTP
-    export NUM_PROXIES=1                   # nginx in front: the caller is in X-Forwarded-For
+    export TRUSTED_PROXIES=127.0.0.1,::1   # nginx on this host: only it may forward addresses
+    export NUM_PROXIES=1                   # ... and the caller is the hop nginx appended
     export CHANNEL_PREFIX=meijia-trial     # pub/sub ignores the Redis db number
     export PROMETHEUS_MULTIPROC_DIR="$TRIAL_DIR/prometheus"
     export DB_CONN_MAX_AGE=${DB_CONN_MAX_AGE:-60}
@@ -118,8 +119,13 @@ PY
         port=$((DAPHNE_BASE_PORT + i))
         # No persistent connections under ASGI: each request's sync code may run in another
         # thread, and kept connections pile up until PostgreSQL refuses more (seen in the bench).
-        DB_CONN_MAX_AGE=0 "$PY" -m daphne -b 127.0.0.1 -p "$port" --proxy-headers backend.asgi:application \
-            >>"$TRIAL_DIR/daphne-$port.log" 2>&1 &
+        # No --proxy-headers: it believes the left-most X-Forwarded-For hop from anyone;
+        # backend.client_address reads the headers from TRUSTED_PROXIES only. Frames and
+        # messages over the caps are refused before they are read.
+        DB_CONN_MAX_AGE=0 "$PY" -m daphne -b 127.0.0.1 -p "$port" \
+            --websocket-max-frame-size "${WEBSOCKET_MAX_FRAME_BYTES:-65536}" \
+            --websocket-max-message-size "${WEBSOCKET_MAX_MESSAGE_BYTES:-65536}" \
+            backend.asgi:application >>"$TRIAL_DIR/daphne-$port.log" 2>&1 &
         echo $! >"$TRIAL_DIR/daphne-$port.pid"
     done
     "$PY" manage.py run_periodic --loop --interval "${PERIODIC_INTERVAL:-30}" \

@@ -10,10 +10,12 @@ The outcome is left in the scope for the consumer, which closes unauthenticated 
 
 A token in `Sec-WebSocket-Protocol` (subprotocols ["meijia.jwt", "<token>"]) is preferred: a
 query-string token ends up in access logs. A cookie is honoured only when the Origin is ours
-(ALLOWED_HOSTS or CSRF_TRUSTED_ORIGINS), so a page on another site cannot open a socket as the
+(scheme, host and port of the socket itself with a Host in ALLOWED_HOSTS, or one of
+CSRF_TRUSTED_ORIGINS exactly), so a page on another site cannot open a socket as the
 signed-in user; token sockets need no Origin check because a token is never sent ambiently.
 """
 
+from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qs, urlsplit
 
 from channels.auth import AuthMiddlewareStack
@@ -21,7 +23,7 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
-from django.http.request import validate_host
+from django.http.request import split_domain_port, validate_host
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import AccessToken
@@ -40,22 +42,59 @@ def token_from_scope(scope) -> tuple[str | None, bool]:
     return (tokens[0] if tokens else None), False
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _header(scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def web_origin(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of an http(s) origin, the port filled in; None if not one."""
+    try:
+        parsed = urlsplit(url.strip())
+        scheme, host, port = parsed.scheme.lower(), parsed.hostname, parsed.port
+    except ValueError:
+        return None
+    if scheme not in DEFAULT_PORTS or not host:
+        return None
+    return scheme, host.lower(), port or DEFAULT_PORTS[scheme]
+
+
+def own_origin(scope) -> tuple[str, str, int] | None:
+    """The origin a page of this site has when it opens this socket: the socket's own scheme
+    (wss → https, as `backend.client_address` read it) and Host, if Host is one of ours."""
+    host = _header(scope, b"host")
+    if not host:
+        return None
+    domain, port = split_domain_port(host)
+    allowed_hosts = settings.ALLOWED_HOSTS or ["localhost", "127.0.0.1", "[::1]"]
+    if not domain or not validate_host(domain, allowed_hosts):
+        return None
+    scheme = "https" if scope.get("scheme") in {"wss", "https"} else "http"
+    return web_origin(f"{scheme}://{host}")
+
+
 def origin_is_allowed(scope) -> bool:
-    """Whether the handshake's Origin is this site (needed before trusting a cookie)."""
-    origin = None
-    for name, value in scope.get("headers", []):
-        if name == b"origin":
-            origin = value.decode("latin-1")
-            break
-    if not origin:
+    """Whether the handshake's Origin is this site (needed before trusting a cookie): the same
+    scheme, host and port as the socket itself, or one of CSRF_TRUSTED_ORIGINS exactly."""
+    origin = web_origin(_header(scope, b"origin") or "")
+    if origin is None:
         return False
-    parsed = urlsplit(origin)
-    if not parsed.scheme or not parsed.hostname:
+    trusted = {web_origin(entry) for entry in settings.CSRF_TRUSTED_ORIGINS}
+    return origin in trusted or origin == own_origin(scope)
+
+
+def has_session_cookie(scope) -> bool:
+    cookies = SimpleCookie()
+    try:
+        cookies.load(_header(scope, b"cookie") or "")
+    except CookieError:
         return False
-    if f"{parsed.scheme}://{parsed.netloc}" in settings.CSRF_TRUSTED_ORIGINS:
-        return True
-    allowed_hosts = settings.ALLOWED_HOSTS or (["localhost", "127.0.0.1", "[::1]"])
-    return validate_host(parsed.hostname, allowed_hosts)
+    return bool(cookies.get(settings.SESSION_COOKIE_NAME))
 
 
 @database_sync_to_async
@@ -98,7 +137,7 @@ class SocketAuthMiddleware:
             return await self.inner(scope, receive, send)
         if not origin_is_allowed(scope):
             scope["user"] = AnonymousUser()
-            scope["auth_error"] = "bad_origin"
+            scope["auth_error"] = "bad_origin" if has_session_cookie(scope) else "missing"
             return await self.inner(scope, receive, send)
         scope["auth_method"] = "session"
         return await self.session_stack(scope, receive, send)

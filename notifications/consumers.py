@@ -18,8 +18,10 @@ from django.utils.translation import gettext
 from backend.exceptions import DomainError
 from notifications.events import user_group
 from notifications.frames import FrameError
+from notifications.socket_slots import socket_slot_give_back, socket_slot_take
 
 CLOSE_UNAUTHORIZED = 4401
+CLOSE_TOO_MANY_SOCKETS = 4429
 # Larger than any valid frame (a 2,000-character chat body is at most ~8 KB as JSON escapes).
 MAX_FRAME_CHARS = 16_000
 
@@ -55,6 +57,7 @@ class UserConsumer(AsyncJsonWebsocketConsumer):
 
     group: str | None = None
     expiry_task: asyncio.Task | None = None
+    holds_slot = False
 
     async def connect(self):
         user = self.scope.get("user")
@@ -66,6 +69,12 @@ class UserConsumer(AsyncJsonWebsocketConsumer):
                 code=CLOSE_UNAUTHORIZED, reason=self.scope.get("auth_error", "missing")
             )
             return
+        if not await socket_slot_take(user.pk):
+            # The sockets already open keep working; this one is refused with the reason.
+            await self.accept(subprotocol)
+            await self.close(code=CLOSE_TOO_MANY_SOCKETS, reason="too_many_sockets")
+            return
+        self.holds_slot = True
         self.user = user
         self.group = user_group(user.pk)
         # Join before accepting: nothing pushed after the client sees the socket open is lost.
@@ -97,6 +106,9 @@ class UserConsumer(AsyncJsonWebsocketConsumer):
         await self.close(code=CLOSE_UNAUTHORIZED, reason="token_expired")
 
     async def disconnect(self, code):
+        if self.holds_slot:
+            self.holds_slot = False
+            await socket_slot_give_back(self.user.pk)
         if self.expiry_task is not None:
             self.expiry_task.cancel()
         if self.group is not None:

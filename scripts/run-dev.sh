@@ -10,4 +10,9 @@ $PY manage.py seed_demo
 $PY manage.py run_periodic --loop &
 periodic=$!
 trap 'kill $periodic 2>/dev/null || true' EXIT INT TERM
-.venv/bin/daphne -b "${HOST:-127.0.0.1}" -p "${PORT:-8000}" backend.asgi:application
+# Frames and messages over 64 KB are refused before they are read (backend/socket_server.py
+# holds daphne to the same caps from settings).
+.venv/bin/daphne -b "${HOST:-127.0.0.1}" -p "${PORT:-8000}" \
+    --websocket-max-frame-size "${WEBSOCKET_MAX_FRAME_BYTES:-65536}" \
+    --websocket-max-message-size "${WEBSOCKET_MAX_MESSAGE_BYTES:-65536}" \
+    backend.asgi:application

@@ -42,7 +42,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "channels",
     "csp",
-    "axes",
     "marketplace",
     "orders",
     "notifications",
@@ -67,8 +66,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # Last: it turns a lock-out flagged by the authentication backend into the 429 answer.
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "backend.urls"
@@ -138,23 +135,20 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "/accounts/login/"
 
-# ---- login lock-out (django-axes): 5 failures for one username, or from one address, lock
-# that username / address for 15 minutes; both the API token endpoint and the web sign-in form.
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
-AXES_ENABLED = env_bool("AXES_ENABLED", True)
-AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "backend.security.client_ip"
-AXES_LOCKOUT_CALLABLE = "web.views.accounts.lockout_response"
-AXES_HTTP_RESPONSE_CODE = 429
-AXES_VERBOSE = False
-# Attempts are rows in the database: shared by every process, kept across restarts.
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# ---- sign-in lock-out (backend/login_lockout.py), API and web alike: 5 failures for one
+# (username, address) pair lock that pair for 15 minutes (the right password clears it); 30
+# failures from one address within an hour lock the address (a success does not clear that).
+AUTHENTICATION_BACKENDS = ["backend.login_lockout.LockoutModelBackend"]
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+LOGIN_ADDRESS_WINDOW_MINUTES = env_int("LOGIN_ADDRESS_WINDOW_MINUTES", 60)
+
+# ---- the caller's address (backend/client_address.py), for throttles, lock-out and logs:
+# forwarded headers count only from these proxies (addresses or CIDRs, comma-separated) or,
+# with NUM_PROXIES, that many hops from the right of X-Forwarded-For. Neither by default.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -182,13 +176,13 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "backend.api.errors.exception_handler",
     "DEFAULT_METADATA_CLASS": "backend.api.metadata.ApiMetadata",
     # Per signed-in user and per address; generous (a phone polls a few times a minute), each
-    # overridable from the environment. Behind nginx set NUM_PROXIES=1 so the address is the
-    # caller's, not the proxy's.
+    # overridable from the environment. Callers are keyed by backend.client_address (behind
+    # nginx set TRUSTED_PROXIES or NUM_PROXIES so the address is the caller's, not the proxy's).
     "DEFAULT_THROTTLE_CLASSES": [
         "backend.security.UserThrottle",
         "backend.security.AnonThrottle",
     ],
-    "NUM_PROXIES": env_int("NUM_PROXIES", 0) or None,
+    "NUM_PROXIES": NUM_PROXIES or None,
     "DEFAULT_THROTTLE_RATES": {
         "user": os.environ.get("USER_THROTTLE_RATE", "600/min"),
         "anon": os.environ.get("ANON_THROTTLE_RATE", "120/min"),
@@ -203,7 +197,7 @@ SIMPLE_JWT = {
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": True,
-    # simplejwt's serializer plus the 429 answer when django-axes has locked the login.
+    # simplejwt's serializer plus the 429 answer when the sign-in lock-out refused it.
     "TOKEN_OBTAIN_SERIALIZER": "backend.security.TokenObtainPairSerializer",
 }
 
@@ -304,7 +298,6 @@ LOGGING = {
         # The request log already has every request, with its id: no second access line.
         "django.request": {"level": "ERROR"},
         "django.channels.server": {"level": "WARNING"},
-        "axes": {"level": "WARNING"},
     },
 }
 
@@ -322,6 +315,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
 MAX_UPLOAD_SIZE = env_int("MAX_UPLOAD_SIZE", 10 * 1024 * 1024)
+
+# ---- WebSocket caps. Frame and message size (bytes), refused before buffering: daphne's
+# --websocket-max-frame-size/--websocket-max-message-size say the same in every start script,
+# and backend/socket_server.py holds daphne to these whatever its command line said. A valid
+# frame is at most ~48 KB (16,000 characters of JSON). Sockets one account may hold at once.
+DAPHNE_WEBSOCKET_MAX_FRAME_SIZE = env_int("WEBSOCKET_MAX_FRAME_BYTES", 65536)
+DAPHNE_WEBSOCKET_MAX_MESSAGE_SIZE = env_int("WEBSOCKET_MAX_MESSAGE_BYTES", 65536)
+SOCKETS_PER_USER = env_int("SOCKETS_PER_USER", 10)
 
 # ---- browser security headers
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -7,6 +7,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.client_address import client_address
 from orders.apis.serializers.contracts import (
     ContractAmendInput,
     ContractOutput,
@@ -40,7 +41,7 @@ class ContractSignApi(APIView):
         contract = contracts.contract_sign(
             order_id=order_id,
             user=request.user,
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_address(request),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
             text_sha256=data.validated_data.get("text_sha256"),
         )

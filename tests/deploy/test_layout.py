@@ -122,7 +122,6 @@ def test_pinned_servers_and_libraries():
     for pin in (
         "gunicorn==",
         "django-csp==",
-        "django-axes==",
         "prometheus-client==",
         "schemathesis==",
     ):

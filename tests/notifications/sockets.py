@@ -56,6 +56,7 @@ async def cookie_socket(user, *, origin: bytes | None = b"http://127.0.0.1"):
     headers = [(b"cookie", f"sessionid={await session_cookie(user)}".encode())]
     if origin is not None:
         headers.append((b"origin", origin))
+    headers.append((b"host", b"127.0.0.1"))  # browsers always send it
     return WebsocketCommunicator(application, "/ws/", headers=headers)
 
 

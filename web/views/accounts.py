@@ -4,15 +4,14 @@ from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.forms.utils import ErrorDict
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from backend.exceptions import ValidationFailed
-from backend.security import api_lockout_response, lockout_detail, lockout_retry_after
+from backend.security import lockout_detail, lockout_retry_after
 from marketplace.models import Role
 from marketplace.serializers import RegisterSerializer
 from marketplace.services.accounts import user_register
@@ -25,26 +24,20 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].widget.attrs.update({"autocomplete": "username"})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
 
+    def clean(self):
+        """The lock-out's reason instead of "wrong password" when the sign-in was refused
+        before any password check (`backend.login_lockout`)."""
+        try:
+            return super().clean()
+        except ValidationError:
+            if is_locked_out(self.request):
+                wait = self.request.login_retry_after
+                raise ValidationError(lockout_detail(wait), code="locked_out") from None
+            raise
 
-def lockout_response(request, original_response=None, credentials=None) -> HttpResponse:
-    """django-axes' answer once a username or an address is locked: the API's JSON error
-    under /api/ (backend), the sign-in page with the reason on the web."""
-    path = getattr(request, "path", "") or ""
-    if path.startswith("/api/"):
-        return api_lockout_response(request, original_response, credentials)
-    # An unbound form carrying the reason as its non-field error (binding it would run
-    # authentication again).
-    form = SignInForm(request)
-    form.cleaned_data = {}
-    form._errors = ErrorDict()
-    form.add_error(None, lockout_detail())
-    response = render(
-        request,
-        "web/accounts/login.html",
-        {"form": form},
-        status=settings.AXES_HTTP_RESPONSE_CODE,
-    )
-    return lockout_retry_after(response)
+
+def is_locked_out(request) -> bool:
+    return bool(getattr(request, "login_locked_out", False))
 
 
 class LoginView(auth_views.LoginView):
@@ -54,6 +47,13 @@ class LoginView(auth_views.LoginView):
 
     def get_default_redirect_url(self):
         return reverse("web:home")  # home sends each role to its own first page
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if is_locked_out(self.request):
+            response.status_code = 429
+            lockout_retry_after(response, self.request.login_retry_after)
+        return response
 
 
 class LogoutView(auth_views.LogoutView):
@@ -102,7 +102,7 @@ def register(request):
             except ValidationFailed as error:
                 apply_errors(form, {error.field or "non_field_errors": [error.detail]})
             else:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
                 if user.role == Role.WORKER:
                     return redirect("web:worker-profile")
                 return redirect(home_url_for(user))

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from backend.client_address import client_address
 from backend.exceptions import DomainError, NotFound, ValidationFailed
 from chat.services import chat_is_open, chat_message_send
 from orders import selectors
@@ -190,7 +191,7 @@ def contract_sign_view(request, order_id: int):
         contract_sign(
             order_id=order_id,
             user=request.user,
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_address(request),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
             text_sha256=digest,
         )
