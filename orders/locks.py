@@ -28,7 +28,8 @@ upwards, so two transactions cannot wait on each other in a circle:
  7. Contract (lock_current_contract) — signing and amending, after the order.
  8. Occurrence (lock_occurrence, lock_visits) — an order's visits, after the order; a visit is
     claimed with a conditional UPDATE (check-in/out) rather than a lock where that suffices.
-    Start codes (StartCode) are only changed by conditional UPDATEs after the visit.
+    A start code (StartCode) is locked alone, in a short transaction of its own before the
+    check-in's (orders.services.start_codes); inside the check-in a conditional UPDATE uses it.
  9. Payment (lock_payment, lock_payment_of_order), then PaymentOperation
     (lock_payment_operation) — after the order (orders.payments.operations, settlement, sync,
     payouts). A payment read that loads its order (`with_order`, lock_payment_of_order) locks

@@ -30,6 +30,7 @@ from backend.exceptions import (
     ValidationFailed,
 )
 from marketplace.models import User, WorkerProfile
+from orders.locks import lock_order
 from orders.models import Occurrence, Order, ServiceRequest
 from orders.payments.settlement import payment_settle_on_commit
 from orders.pricing import late_cancellation_fee
@@ -138,6 +139,15 @@ def _cancel(
     return order
 
 
+def _locked_for_cancel(order_id: int) -> Order:
+    """The order row with its worker and request, locked as order_transition locks them (the
+    same rows in the same statement, so the lock order holds)."""
+    order = lock_order(order_id, related=("worker", "request"), only_order=False)
+    if order is None:
+        raise NotFound(_("订单不存在。"))
+    return order
+
+
 def order_cancel(
     *,
     order_id: int,
@@ -151,6 +161,7 @@ def order_cancel(
     Raises NotFound, ValidationFailed (`reason`), InvalidTransition (409 with current_status).
     The request reopens with a new wave when its start is ahead (unless `reopen_request` is
     False: the household cancelling its whole request), otherwise it is cancelled.
+    Locks the order with its worker and request rows, then quotes the fee from the locked row.
     """
     now = now or timezone.now()
     reason = (reason or "").strip()
@@ -158,8 +169,11 @@ def order_cancel(
     if not reason:
         raise ValidationFailed(_("请填写取消原因。"), field="reason")
     refuse_unless_status(order, *CANCELLABLE_STATUSES, target=OrderStatus.CANCELLED)
-    quote = cancellation_quote(order=order, party=party, now=now)
     with transaction.atomic():
+        # The fee is quoted from the locked row: a concurrent move of the start or change of
+        # the price (or another cancellation) is seen, not the state read before the lock.
+        order = _locked_for_cancel(order.pk)
+        quote = cancellation_quote(order=order, party=party, now=now)
         order = _cancel(
             order=order,
             actor=actor,
@@ -194,13 +208,15 @@ def order_report_no_show(
     if party == absent_party:
         raise PermissionDeniedError(_("不能报告自己爽约。"), code="wrong_party")
     refuse_unless_status(order, OrderStatus.CONFIRMED, target=OrderStatus.CANCELLED)
-    if now < order.starts_at:
-        raise Conflict(_("服务开始后才能报告爽约。"), code="too_early")
     reason = (reason or "").strip() or (
         _("服务员爽约") if absent_party == Party.WORKER else _("雇主爽约")
     )
-    fee = order.price if absent_party == Party.HOUSEHOLD else 0
     with transaction.atomic():
+        order = _locked_for_cancel(order.pk)  # start and price as they are under the lock
+        refuse_unless_status(order, OrderStatus.CONFIRMED, target=OrderStatus.CANCELLED)
+        if now < order.starts_at:
+            raise Conflict(_("服务开始后才能报告爽约。"), code="too_early")
+        fee = order.price if absent_party == Party.HOUSEHOLD else 0
         order = _cancel(
             order=order,
             actor=actor,

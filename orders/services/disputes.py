@@ -19,7 +19,7 @@ from backend.exceptions import (
     ValidationFailed,
 )
 from marketplace.models import User, WorkerProfile
-from orders.locks import lock_open_dispute
+from orders.locks import lock_open_dispute, lock_order
 from orders.models import Dispute, Occurrence, Order
 from orders.parties import party_of
 from orders.payments.settlement import payment_settle_on_commit
@@ -159,6 +159,9 @@ def order_dispute_resolve(
         dispute = lock_open_dispute(order_id)
         if dispute is None:
             raise InvalidTransition(entity="dispute", current="none", target=outcome)
+        # The order's state as it is under the lock (dispute, then order: orders/locks.py).
+        order = lock_order(order_id, related=("worker", "request"), only_order=False)
+        refund_amount = _refund_for(order=order, outcome=outcome, refund_amount=refund_amount)
         updates: dict = {}
         if target == OrderStatus.COMPLETED and not order.completed_at:
             updates["completed_at"] = now

@@ -2,9 +2,10 @@
 its order page and the worker types to check in.
 
 `order_check_in` calls `start_code_verify` before its transaction, so a wrong try stays counted
-when the check-in is refused. Tries are claimed with conditional UPDATEs *before* the code is
-compared, so however many requests race, at most START_CODE_MAX_TRIES guesses are compared per
-lock period; the last wrong one locks check-in to that visit for START_CODE_LOCK_MINUTES. When
+when the check-in is refused. Each try is compared and counted under the code row's lock, so
+however many requests race, at most START_CODE_MAX_TRIES wrong guesses are compared per lock
+period (the last one locks check-in to that visit for START_CODE_LOCK_MINUTES), a right code
+is never counted as wrong, and a code already used answers `already_checked_in`. When
 the phone reports a position it must be within CHECK_IN_MAX_DISTANCE_M of the service address.
 """
 
@@ -16,7 +17,6 @@ import secrets
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
@@ -134,35 +134,40 @@ def start_code_regenerate(
 # --- verification ---------------------------------------------------------------------------
 
 
-def _claim_try(code: StartCode, now: dt.datetime) -> None:
-    """Count one try before comparing; Conflict `check_in_locked` when none is left now."""
-    limit = max_tries()
-    for _attempt in range(3):
-        if StartCode.objects.filter(pk=code.pk, failed_attempts__lt=limit).update(
-            failed_attempts=F("failed_attempts") + 1
-        ):
-            return
-        row = StartCode.objects.values("locked_until").get(pk=code.pk)
-        locked_until = row["locked_until"]
-        if locked_until is None:
-            # The last try was used up by a concurrent caller that has not set the lock yet.
-            StartCode.objects.filter(pk=code.pk, locked_until__isnull=True).update(
-                locked_until=now + dt.timedelta(minutes=lock_minutes())
-            )
-            continue
-        if locked_until > now:
-            raise Conflict(
-                _("开工码错误次数过多，请%(minutes)s分钟后再试，或请雇主刷新开工码。")
-                % {"minutes": lock_minutes()},
-                code="check_in_locked",
-                extra={"locked_until": locked_until.isoformat()},
-            )
-        # The lock has run out: whoever resets it first takes the first try of the new round.
-        if StartCode.objects.filter(pk=code.pk, locked_until=locked_until).update(
-            failed_attempts=1, locked_until=None
-        ):
-            return
-    raise Conflict(_("签到请求过于频繁，请稍后再试。"), code="check_in_locked")
+def _locked_message() -> str:
+    return _("开工码错误次数过多，请%(minutes)s分钟后再试，或请雇主刷新开工码。") % {
+        "minutes": lock_minutes()
+    }
+
+
+def _try_code(*, row_id: int, code: str, now: dt.datetime) -> tuple[str, StartCode]:
+    """Compare one try under the code row's lock and count it: ("right" | "wrong" | "locked"
+    | "used", row). The count commits with this short transaction, before the check-in's.
+
+    Locks the StartCode row (its own transaction, nothing else held): tries of one visit are
+    compared one at a time on both engines, so N concurrent tries compare at most
+    START_CODE_MAX_TRIES wrong codes per lock period, and right ones never count as wrong.
+    """
+    with transaction.atomic():
+        row = StartCode.objects.select_for_update().get(pk=row_id)
+        if row.used_at is not None:
+            return "used", row
+        if row.locked_until is not None and row.locked_until > now:
+            return "locked", row
+        if row.locked_until is not None:  # the lock has run out: a new round
+            row.failed_attempts, row.locked_until = 0, None
+        if constant_time_compare(row.code, code):
+            row.failed_attempts = 0  # a right code starts the count afresh
+            outcome = "right"
+        else:
+            row.failed_attempts += 1
+            if row.failed_attempts >= max_tries():
+                row.locked_until = now + dt.timedelta(minutes=lock_minutes())
+                outcome = "locked"
+            else:
+                outcome = "wrong"
+        row.save(update_fields=["failed_attempts", "locked_until"])
+    return outcome, row
 
 
 def start_code_verify(
@@ -192,20 +197,17 @@ def start_code_verify(
     if (latitude is None) != (longitude is None):
         raise ValidationFailed(_("请同时提供纬度和经度。"), field="latitude")
     row = start_code_for_visit(order=order, occurrence=occurrence)
-    _claim_try(row, now)
-    row.refresh_from_db()
-    if row.used_at is not None or not constant_time_compare(row.code, code):
+    outcome, row = _try_code(row_id=row.pk, code=code, now=now)
+    if outcome == "used":
+        raise Conflict(_("这次服务已经签到过了。"), code="already_checked_in")
+    if outcome == "locked":
+        raise Conflict(
+            _locked_message(),
+            code="check_in_locked",
+            extra={"locked_until": row.locked_until.isoformat()},
+        )
+    if outcome == "wrong":
         left = max(0, max_tries() - row.failed_attempts)
-        if left == 0:
-            StartCode.objects.filter(pk=row.pk, locked_until__isnull=True).update(
-                locked_until=now + dt.timedelta(minutes=lock_minutes())
-            )
-            raise Conflict(
-                _("开工码错误次数过多，请%(minutes)s分钟后再试，或请雇主刷新开工码。")
-                % {"minutes": lock_minutes()},
-                code="check_in_locked",
-                extra={"locked_until": (now + dt.timedelta(minutes=lock_minutes())).isoformat()},
-            )
         raise ValidationFailed(
             _("开工码不正确，还可以再试%(left)s次。") % {"left": left},
             field="start_code",
@@ -226,9 +228,6 @@ def start_code_verify(
                 code="too_far_from_address",
                 extra={"distance_m": distance_m, "allowed_m": allowed},
             )
-    # A right code starts the count afresh.
-    StartCode.objects.filter(pk=row.pk).update(failed_attempts=0)
-    row.failed_attempts = 0
     if latitude is not None:
         row.latitude, row.longitude, row.distance_m = latitude, longitude, distance_m
     return row, distance_m
