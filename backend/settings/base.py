@@ -206,6 +206,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Home-service marketplace for the Linqing women's federation programme.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Public only when API_DOCS_PUBLIC is on (off by default in production); staff always.
+    "SERVE_PERMISSIONS": ["backend.api.docs.ApiDocsPermission"],
     "COMPONENT_SPLIT_REQUEST": True,
     # One schema name per choice set, so clients get stable enum names (and no collisions).
     "ENUM_NAME_OVERRIDES": {
@@ -239,6 +241,8 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "programme.models.ApplicationStatus",
     },
 }
+
+API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", True)
 
 # Key for encrypting ID-card numbers at rest; derived from SECRET_KEY when not given.
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")

@@ -23,6 +23,8 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 IS_PRODUCTION = True
+# /api/schema/ and /api/docs/ for signed-in staff only, unless the operator opens them.
+API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
