@@ -216,7 +216,7 @@ def test_bench_bare_view_is_off_by_default(client):
 @pytest.mark.django_db
 def test_request_log_uses_the_forwarded_address_behind_the_proxy(caplog, settings):
     caplog.set_level(logging.INFO, logger="meijia.request")
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    settings.NUM_PROXIES = 1
     Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7").get("/healthz")
     fields = [r.fields for r in caplog.records if r.name == "meijia.request"]
     assert fields[-1]["client_ip"] == "198.51.100.7"

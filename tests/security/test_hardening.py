@@ -1,4 +1,4 @@
-"""Login lock-out (API token endpoint and web sign-in), API throttles per user and per address,
+"""API throttles per user and per address (the sign-in lock-out: test_login_lockout.py),
 upload limits with the JSON error format, security headers and the Content-Security-Policy."""
 
 import json
@@ -6,11 +6,9 @@ import os
 import re
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
-from axes.models import AccessAttempt
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from rest_framework.test import APIClient
@@ -30,102 +28,6 @@ def python(code: str, env: dict) -> str:
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
-
-
-def user_named(name: str | None = None):
-    user = factories.UserFactory(username=name or f"u{uuid.uuid4().hex[:10]}")
-    user.set_password(PASSWORD)
-    user.save()
-    return user
-
-
-def api_login(username, password, address="10.0.0.1"):
-    return APIClient(REMOTE_ADDR=address).post(
-        TOKEN, {"username": username, "password": password}, format="json"
-    )
-
-
-def web_login(username, password, address="10.0.0.1"):
-    return Client(REMOTE_ADDR=address).post(
-        "/accounts/login/", {"username": username, "password": password}
-    )
-
-
-# ---- lock-out -------------------------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_api_locks_a_username_after_five_failures_even_with_the_right_password():
-    user = user_named()
-    for attempt in range(5):
-        response = api_login(user.username, "wrong", address=f"10.0.1.{attempt}")
-        assert response.status_code in (401, 429)
-    locked = api_login(user.username, PASSWORD, address="10.0.2.1")
-    assert locked.status_code == 429
-    body = locked.json()
-    assert body["code"] == "locked_out" and "15" in body["detail"]
-    assert int(locked["Retry-After"]) == 15 * 60
-    assert "access" not in body
-
-
-@pytest.mark.django_db
-def test_api_four_failures_then_success_resets_the_count():
-    """(Each try from its own address: the per-address count is not what this is about.)"""
-    user = user_named()
-    for number in range(4):
-        assert api_login(user.username, "wrong", f"10.0.4.{number}").status_code == 401
-    assert api_login(user.username, PASSWORD, "10.0.4.10").status_code == 200
-    for number in range(4):
-        assert api_login(user.username, "wrong", f"10.0.5.{number}").status_code == 401
-    assert api_login(user.username, PASSWORD, "10.0.5.10").status_code == 200
-
-
-@pytest.mark.django_db
-def test_api_locks_an_address_that_tries_many_usernames():
-    victim = user_named()
-    for number in range(5):
-        api_login(f"guess{number}", "wrong", address="10.0.3.3")
-    assert api_login(victim.username, PASSWORD, address="10.0.3.3").status_code == 429
-    # The same account from another address is not locked by that address.
-    assert api_login(victim.username, PASSWORD, address="10.0.3.4").status_code == 200
-
-
-@pytest.mark.django_db
-def test_lockout_ends_after_the_cool_off(settings):
-    user = user_named()
-    for _ in range(5):
-        api_login(user.username, "wrong")
-    assert api_login(user.username, PASSWORD).status_code == 429
-    AccessAttempt.objects.update(
-        attempt_time=AccessAttempt.objects.first().attempt_time.replace(year=2000)
-    )
-    assert api_login(user.username, PASSWORD).status_code == 200
-
-
-@pytest.mark.django_db
-def test_web_sign_in_locks_after_five_failures_and_says_why():
-    user = user_named()
-    for _ in range(5):
-        assert web_login(user.username, "wrong").status_code in (200, 429)
-    response = web_login(user.username, PASSWORD)
-    assert response.status_code == 429
-    html = response.content.decode()
-    assert "登录失败次数过多" in html and "_auth_user_id" not in response.client.session
-    english = Client(REMOTE_ADDR="10.0.0.1")
-    english.cookies["django_language"] = "en"
-    answer = english.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
-    assert answer.status_code == 429 and "Too many failed sign-ins" in answer.content.decode()
-
-
-@pytest.mark.django_db
-def test_web_and_api_share_one_count():
-    user = user_named()
-    for _ in range(3):
-        web_login(user.username, "wrong")
-    for _ in range(2):
-        api_login(user.username, "wrong")
-    assert api_login(user.username, PASSWORD).status_code == 429
-    assert web_login(user.username, PASSWORD).status_code == 429
 
 
 # ---- throttling -----------------------------------------------------------------------------
