@@ -121,6 +121,8 @@ class UserConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(frame)
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        if self.group is None:  # refused at the handshake: a frame racing the close is dropped
+            return
         if text_data is None:
             await self.send_error("invalid_frame", gettext("只接受 JSON 文本帧。"))
             return
