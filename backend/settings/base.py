@@ -279,6 +279,8 @@ MEIJIA = {
     "SAFETY_OVERDUE_MINUTES": env_int("MEIJIA_SAFETY_OVERDUE_MINUTES", 60),
     "CAREER_SHARE_DAYS": env_int("MEIJIA_CAREER_SHARE_DAYS", 30),
     "CARD_PHOTO_MAX_BYTES": env_int("MEIJIA_CARD_PHOTO_MAX_BYTES", 2 * 1024 * 1024),
+    # The CJK TrueType font embedded in PDFs (backend.pdf); empty: Debian's fonts-wqy-microhei.
+    "PDF_FONT_PATH": os.environ.get("MEIJIA_PDF_FONT_PATH", ""),
 }
 
 # One JSON object per line (LOG_FORMAT=plain for reading by eye); the request log
