@@ -18,6 +18,7 @@ from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
+
 def _png() -> bytes:
     """A real 1×1 PNG (photos are decoded and re-encoded, so it must be one)."""
     out = io.BytesIO()
