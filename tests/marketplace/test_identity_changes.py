@@ -51,7 +51,7 @@ def via_admin(worker, **changes):
     url = f"/admin/marketplace/workerprofile/{worker.pk}/change/"
     form = web.get(url).context["adminform"].form
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form.initial.get(name)
         if value is None or name in {"categories"}:
             continue
