@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "channels",
     "csp",
     "axes",
+    "backend",  # the core: input rules on every DRF field (backend.apps)
     "marketplace",
     "orders",
     "notifications",
@@ -180,6 +181,11 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "backend.api.errors.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "backend.api.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_METADATA_CLASS": "backend.api.metadata.ApiMetadata",
     # Per signed-in user and per address; generous (a phone polls a few times a minute), each
     # overridable from the environment. Behind nginx set NUM_PROXIES=1 so the address is the
