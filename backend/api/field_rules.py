@@ -31,6 +31,7 @@ def _text(field, value):
 
 
 def _integer(field, value):
+    # Normally the field's own min/max_value (set by `_bound`) have refused it already.
     if isinstance(value, int) and (
         problem := input_rules.integer_problem(value, field.min_value, field.max_value)
     ):
@@ -76,7 +77,35 @@ def _wrap(cls, rule) -> None:
     cls.to_internal_value = to_internal_value
 
 
+DEFAULT_BOUNDS = [
+    (serializers.IntegerField, input_rules.INT_MIN, input_rules.INT_MAX),
+    (serializers.FloatField, -input_rules.FLOAT_LIMIT, input_rules.FLOAT_LIMIT),
+]
+
+
+def _bound(cls, low, high) -> None:
+    """Writable fields get the default bounds as their own min/max_value (so DRF validates
+    them and the schema publishes them) unless they set their own."""
+    original = cls.__init__
+    if getattr(original, _INSTALLED, False):
+        return
+
+    @wraps(original)
+    def __init__(self, *args, **kwargs):
+        if not kwargs.get("read_only"):
+            if kwargs.get("min_value") is None:
+                kwargs["min_value"] = low
+            if kwargs.get("max_value") is None:
+                kwargs["max_value"] = high
+        original(self, *args, **kwargs)
+
+    setattr(__init__, _INSTALLED, True)
+    cls.__init__ = __init__
+
+
 def install() -> None:
     """Wrap DRF's scalar fields once (idempotent)."""
     for cls, rule in RULES:
         _wrap(cls, rule)
+    for cls, low, high in DEFAULT_BOUNDS:
+        _bound(cls, low, high)
