@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from backend import input_rules
 from backend.exceptions import Conflict, ValidationFailed
 from chat.models import MAX_MESSAGE_LENGTH, ChatMessage, ReadMarker
 from chat.selectors import order_for_party
@@ -60,8 +61,11 @@ def chat_is_open(order: Order) -> bool:
 
 
 def _clean_body(body) -> str:
+    """The one body rule of REST and socket: not empty, not too long, no control characters."""
     if not isinstance(body, str) or not body.strip():
         raise ValidationFailed(gettext("消息不能为空。"), code="empty", field="body")
+    if problem := input_rules.text_problem(body):
+        raise ValidationFailed(problem[1], code=problem[0], field="body")
     if len(body) > MAX_MESSAGE_LENGTH:
         raise ValidationFailed(
             gettext("消息不能超过 %(limit)d 个字符。") % {"limit": MAX_MESSAGE_LENGTH},

@@ -20,6 +20,7 @@ from marketplace.models import (
     HealthCheck,
     HouseholdBlock,
     HouseholdProfile,
+    IdentityChange,
     ReliabilityAppeal,
     RosterEntry,
     ServiceCard,
@@ -27,6 +28,7 @@ from marketplace.models import (
     User,
     WorkerProfile,
 )
+from marketplace.services.identity import identity_snapshot, worker_identity_changed
 
 
 @admin.register(User)
@@ -200,6 +202,16 @@ class WorkerProfileAdmin(admin.ModelAdmin):
     def masked_id_card(self, worker: WorkerProfile) -> str:
         return worker.id_card_masked
 
+    def save_model(self, request, obj, form, change):
+        """The admin is bound by the identity rule too: a new name or ID number clears the
+        verification (even one ticked in the same save) and is recorded."""
+        stored = WorkerProfile.objects.filter(pk=obj.pk).first() if change else None
+        super().save_model(request, obj, form, change)
+        if stored is not None:
+            worker_identity_changed(
+                worker=obj, before=identity_snapshot(stored), actor_id=request.user.pk
+            )
+
 
 class AgencyStaffInline(admin.TabularInline):
     model = AgencyStaff
@@ -341,3 +353,29 @@ class ReliabilityAppealAdmin(admin.ModelAdmin):
     search_fields = ["worker__real_name", "reason", "decision_note"]
     list_select_related = ["worker", "agency"]
     raw_id_fields = ["worker", "agency", "decided_by"]
+
+
+@admin.register(IdentityChange)
+class IdentityChangeAdmin(admin.ModelAdmin):
+    """Read-only: the record of identity changes is written by the identity rule alone."""
+
+    list_display = [
+        "worker",
+        "field",
+        "old_value_masked",
+        "changed_by",
+        "changed_at",
+        "was_verified",
+    ]
+    list_filter = ["field", "was_verified"]
+    search_fields = ["worker__real_name", "worker__user__username"]
+    list_select_related = ["worker", "changed_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

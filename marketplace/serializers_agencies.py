@@ -4,6 +4,7 @@ output); the order lists' shapes live in orders.apis.serializers.agency_orders."
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from marketplace.models import (
@@ -18,7 +19,7 @@ from marketplace.models import (
     WorkerProfile,
 )
 from marketplace.models.people import phone_validator
-from marketplace.selectors.agencies import credential_status
+from marketplace.selectors.agencies import credential_status, roster_shows_contact
 
 
 def person_brief(user: User | None) -> dict | None:
@@ -115,9 +116,17 @@ class StaffUpdateSerializer(serializers.Serializer):
 
 
 class RosterWorkerSerializer(serializers.ModelSerializer):
+    """A roster worker. The contact fields are null unless she is on the agency's active
+    roster (marketplace.selectors.agencies.roster_shows_contact)."""
+
+    phone = serializers.CharField(allow_null=True)
     division = serializers.SlugRelatedField(slug_field="code", read_only=True)
     categories = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    id_card_masked = serializers.CharField(read_only=True)
+    verified_at = serializers.DateTimeField(allow_null=True)
+    id_card_masked = serializers.CharField(read_only=True, allow_null=True)
+
+    # Not on her public card (marketplace.serializers.WorkerCardSerializer has the rest).
+    CONTACT_FIELDS = ("phone", "verified_at", "id_card_masked")
 
     class Meta:
         model = WorkerProfile
@@ -134,6 +143,12 @@ class RosterWorkerSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, worker):
+        data = super().to_representation(worker)
+        if not self.context.get("shows_contact", False):
+            data.update(dict.fromkeys(self.CONTACT_FIELDS))
+        return data
+
 
 class CredentialStatusSerializer(serializers.Serializer):
     certificate = serializers.CharField()
@@ -147,7 +162,10 @@ class CredentialStatusSerializer(serializers.Serializer):
 
 
 class RosterEntrySerializer(serializers.ModelSerializer):
-    worker = RosterWorkerSerializer(read_only=True)
+    """A roster entry as its agency sees it; `credentials` is null and the worker's contact
+    fields are null until she accepts (roster_shows_contact)."""
+
+    worker = serializers.SerializerMethodField()
     credentials = serializers.SerializerMethodField()
     invited_by = serializers.SerializerMethodField()
 
@@ -166,7 +184,15 @@ class RosterEntrySerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_credentials(self, entry) -> dict:
+    @extend_schema_field(RosterWorkerSerializer)
+    def get_worker(self, entry) -> dict:
+        context = {"shows_contact": roster_shows_contact(entry)}
+        return RosterWorkerSerializer(entry.worker, context=context).data
+
+    @extend_schema_field(CredentialStatusSerializer(allow_null=True))
+    def get_credentials(self, entry) -> dict | None:
+        if not roster_shows_contact(entry):
+            return None
         return CredentialStatusSerializer(credential_status(entry.worker)).data
 
     def get_invited_by(self, entry) -> dict | None:

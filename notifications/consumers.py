@@ -137,7 +137,7 @@ class UserConsumer(AsyncJsonWebsocketConsumer):
             return
         try:
             content = json.loads(text_data)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deeply
             await self.send_error("invalid_json", gettext("帧不是有效的 JSON。"))
             return
         if not isinstance(content, dict):
@@ -146,7 +146,9 @@ class UserConsumer(AsyncJsonWebsocketConsumer):
         await self.receive_json(content)
 
     async def receive_json(self, content, **kwargs):
-        handler = self.frame_handlers().get(content.get("type"))
+        kind = content.get("type")
+        # A list or object as `type` is unhashable: answer it, never let the lookup raise.
+        handler = self.frame_handlers().get(kind) if isinstance(kind, str) else None
         try:
             if handler is None:
                 raise FrameError("unknown_type", gettext("未知的帧类型。"), "type")

@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext
 
+from backend import input_rules
+
 
 class FrameError(Exception):
     """A client frame that cannot be served; the consumer answers it with an `error` frame."""
@@ -12,7 +14,8 @@ class FrameError(Exception):
 
 
 def int_field(content: dict, name: str, *, minimum: int) -> int:
-    """`content[name]` as an int of at least `minimum`. Raises FrameError (required, invalid)."""
+    """`content[name]` as an int of at least `minimum` and within the API's integer bounds
+    (backend.input_rules). Raises FrameError (required, invalid, out_of_range)."""
     value = content.get(name)
     if name not in content:
         raise FrameError("required", gettext("缺少字段 %(field)s。") % {"field": name}, name)
@@ -23,13 +26,18 @@ def int_field(content: dict, name: str, *, minimum: int) -> int:
             % {"field": name, "minimum": minimum},
             name,
         )
+    if problem := input_rules.integer_problem(value, minimum):
+        raise FrameError(*problem, name)
     return value
 
 
 def string_field(content: dict, name: str) -> str:
-    """`content[name]` as a string. Raises FrameError (required, invalid)."""
+    """`content[name]` as a string that obeys the API's text rule (backend.input_rules).
+    Raises FrameError (required, invalid, control_characters)."""
     if content.get(name) is None:
         raise FrameError("required", gettext("缺少字段 %(field)s。") % {"field": name}, name)
     if not isinstance(content[name], str):
         raise FrameError("invalid", gettext("%(field)s 须为字符串。") % {"field": name}, name)
+    if problem := input_rules.text_problem(content[name]):
+        raise FrameError(*problem, name)
     return content[name]

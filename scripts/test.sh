@@ -6,6 +6,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# PDFs embed a TrueType CJK font (backend/pdf.py): Debian's fonts-wqy-microhei, needed by every run.
+if [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] && [ -z "${MEIJIA_PDF_FONT_PATH:-}" ]; then
+    font_install=(sh -c "apt-get update && apt-get install -y --no-install-recommends fonts-wqy-microhei")
+    if [ "$(id -u)" -eq 0 ]; then
+        DEBIAN_FRONTEND=noninteractive "${font_install[@]}"
+    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+        sudo DEBIAN_FRONTEND=noninteractive "${font_install[@]}"
+    else
+        echo "scripts/test.sh: fonts-wqy-microhei is missing (PDF tests will fail):" \
+            "apt-get install fonts-wqy-microhei, or set MEIJIA_PDF_FONT_PATH." >&2
+    fi
+fi
+
 browser_marker=()
 if [ -n "${MEIJIA_SKIP_BROWSER:-}" ]; then
     browser_marker=(-m "not browser")

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from backend import input_rules
 from marketplace.models import Category, Division, Role
 from orders.models import ServiceRequest
 from orders.statuses import RequestKind
@@ -52,6 +53,14 @@ class PhoneForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+    def _post_clean(self):
+        """The API's input rules (backend.input_rules) hold for every web form too: no control
+        characters, bounded numbers, dates within range."""
+        super()._post_clean()
+        for name, value in list(self.cleaned_data.items()):
+            if name in self.fields and (problem := input_rules.value_problem(value)):
+                self.add_error(name, forms.ValidationError(problem[1], code=problem[0]))
 
 
 class LocalDateTimeInput(forms.DateTimeInput):

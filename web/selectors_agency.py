@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from marketplace.models import Agency, RosterEntry, WorkerProfile
-from marketplace.selectors.agencies import credential_status, roster_of_agency
+from marketplace.selectors.agencies import credential_status, roster_of_agency, roster_shows_contact
 from orders.apis.payments import VISIBLE_ACCOUNTS
 from orders.models import Order, Payment, PaymentOperation
 from orders.models.payments import OperationKind, OperationStatus
@@ -19,9 +19,10 @@ WORKER_SEARCH_LIMIT = 20
 
 
 def roster_rows(*, agency: Agency, status: str | None = None, q: str | None = None) -> list:
-    """(entry, credential status) pairs of the agency's roster, newest first."""
+    """(entry, credential status) pairs of the agency's roster, newest first; the status is
+    None where the agency may not see her details (roster_shows_contact)."""
     return [
-        (entry, credential_status(entry.worker))
+        (entry, credential_status(entry.worker) if roster_shows_contact(entry) else None)
         for entry in roster_of_agency(agency=agency, status=status, q=q)[:200]
     ]
 

@@ -15,6 +15,7 @@ from web.views import (
     payments,
     pwa,
     reliability,
+    roster_invitations,
     safety_alerts,
     service_cards,
     worker,
@@ -43,6 +44,17 @@ urlpatterns = [
     path("worker/profile/", worker.profile, name="worker-profile"),
     path("worker/profile/edit/", worker.profile_edit, name="worker-profile-edit"),
     path("worker/reviews/", worker.reviews, name="worker-reviews"),
+    path("worker/invitations/", roster_invitations.invitations, name="worker-invitations"),
+    path(
+        "worker/invitations/<int:entry_id>/accept/",
+        roster_invitations.invitation_accept,
+        name="worker-invitation-accept",
+    ),
+    path(
+        "worker/invitations/<int:entry_id>/decline/",
+        roster_invitations.invitation_decline,
+        name="worker-invitation-decline",
+    ),
     # orders, for every party
     path("orders/", login_required(orders.orders_list), name="orders"),
     path("orders/<int:order_id>/", login_required(orders.order_detail), name="order"),

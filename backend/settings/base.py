@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "channels",
     "csp",
+    "backend",  # the core: input rules on every DRF field (backend.apps)
     "marketplace",
     "orders",
     "notifications",
@@ -174,6 +175,11 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "backend.api.errors.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "backend.api.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_METADATA_CLASS": "backend.api.metadata.ApiMetadata",
     # Per signed-in user and per address; generous (a phone polls a few times a minute), each
     # overridable from the environment. Callers are keyed by backend.client_address (behind
@@ -277,6 +283,8 @@ MEIJIA = {
     "SAFETY_OVERDUE_MINUTES": env_int("MEIJIA_SAFETY_OVERDUE_MINUTES", 60),
     "CAREER_SHARE_DAYS": env_int("MEIJIA_CAREER_SHARE_DAYS", 30),
     "CARD_PHOTO_MAX_BYTES": env_int("MEIJIA_CARD_PHOTO_MAX_BYTES", 2 * 1024 * 1024),
+    # The CJK TrueType font embedded in PDFs (backend.pdf); empty: Debian's fonts-wqy-microhei.
+    "PDF_FONT_PATH": os.environ.get("MEIJIA_PDF_FONT_PATH", ""),
 }
 
 # One JSON object per line (LOG_FORMAT=plain for reading by eye); the request log

@@ -3,6 +3,7 @@ from .appeals import AppealStatus, IncidentKind, ReliabilityAppeal
 from .blocks import HouseholdBlock
 from .catalog import Category, Division
 from .credentials import Certificate, HealthCheck, TrainingKind, TrainingRecord
+from .identity import IdentityChange, IdentityField
 from .people import FederationOfficerProfile, HouseholdProfile, Role, User, WorkerProfile
 from .service_cards import ServiceCard
 
@@ -17,6 +18,8 @@ __all__ = [
     "HealthCheck",
     "HouseholdBlock",
     "HouseholdProfile",
+    "IdentityChange",
+    "IdentityField",
     "IncidentKind",
     "ReliabilityAppeal",
     "Role",

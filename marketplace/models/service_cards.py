@@ -5,6 +5,8 @@ import secrets
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from backend.images import CleanImageField
+
 
 def _public_id() -> str:
     return secrets.token_urlsafe(12)
@@ -25,7 +27,8 @@ class ServiceCard(models.Model):
     )
     public_id = models.CharField(max_length=32, unique=True, default=_public_id, editable=False)
     version = models.PositiveIntegerField(default=1)
-    photo = models.FileField(_("证件照"), upload_to=card_photo_path, blank=True)
+    # Re-encoded on every save (no EXIF/GPS, at most 1600 px a side, JPEG): backend.images.
+    photo = CleanImageField(_("证件照"), upload_to=card_photo_path, blank=True)
     issued_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
     reissued_at = models.DateTimeField(_("重新签发时间"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)

@@ -66,6 +66,17 @@ def _worker_credentials_prefetch(prefix: str = "") -> list[Prefetch]:
     ]
 
 
+# The one rule for what an agency sees of a worker on its roster: contact details (phone, ID,
+# credential detail) only while she is on its active roster, i.e. after she accepted
+# its invitation and until the engagement ends. An invited (or declined, or ended) entry shows
+# what her public service card shows: her name and whether she is verified.
+CONTACT_STATUSES = frozenset({RosterEntry.Status.ACTIVE})
+
+
+def roster_shows_contact(entry: RosterEntry) -> bool:
+    return entry.status in CONTACT_STATUSES
+
+
 def roster_of_agency(
     *, agency: Agency, status: str | None = None, q: str | None = None
 ) -> QuerySet[RosterEntry]:
@@ -80,7 +91,9 @@ def roster_of_agency(
     if status:
         queryset = queryset.filter(status=status)
     if q:
-        queryset = queryset.filter(Q(worker__real_name__icontains=q) | Q(worker__phone__contains=q))
+        # A phone matches only where the agency may see the phone (roster_shows_contact).
+        by_phone = Q(worker__phone__contains=q, status__in=CONTACT_STATUSES)
+        queryset = queryset.filter(Q(worker__real_name__icontains=q) | by_phone)
     return queryset
 
 

@@ -12,21 +12,6 @@ from backend.exceptions import NotFound, ValidationFailed
 from marketplace.models import ServiceCard, User, WorkerProfile
 from marketplace.selectors.agencies import manages_worker
 
-# JPEG, PNG and WebP by their first bytes (the declared content type is not trusted).
-PHOTO_SIGNATURES = {
-    b"\xff\xd8\xff": "jpg",
-    b"\x89PNG\r\n\x1a\n": "png",
-}
-
-
-def _photo_extension(head: bytes) -> str | None:
-    for signature, extension in PHOTO_SIGNATURES.items():
-        if head.startswith(signature):
-            return extension
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp"
-    return None
-
 
 def service_card_ensure(*, worker: WorkerProfile) -> ServiceCard:
     """Her card, issued on first need (a unique constraint settles two first needs)."""
@@ -82,7 +67,8 @@ def service_card_reissue(*, worker_id: int, actor: User) -> ServiceCard:
 
 
 def service_card_photo_set(*, worker: WorkerProfile, upload) -> ServiceCard:
-    """Her card photo: JPEG, PNG or WebP (by content), at most CARD_PHOTO_MAX_BYTES.
+    """Her card photo: JPEG, PNG or WebP (decoded by Pillow), at most CARD_PHOTO_MAX_BYTES,
+    stored re-encoded as a metadata-free JPEG.
 
     Raises ValidationFailed on `photo`.
     """
@@ -95,16 +81,10 @@ def service_card_photo_set(*, worker: WorkerProfile, upload) -> ServiceCard:
             field="photo",
             code="too_large",
         )
-    head = upload.read(16)
-    upload.seek(0)
-    extension = _photo_extension(head)
-    if extension is None:
-        raise ValidationFailed(
-            _("照片须为JPEG、PNG或WebP格式。"), field="photo", code="invalid_type"
-        )
     card = service_card_ensure(worker=worker)
     old = card.photo.name if card.photo else ""
-    card.photo.save(f"photo.{extension}", upload, save=False)
+    # The field re-encodes (backend.images): not an image or a pixel bomb raises on `photo`.
+    card.photo.save("photo.jpg", upload, save=False)
     card.save(update_fields=["photo"])
     if old and old != card.photo.name:
         card.photo.storage.delete(old)

@@ -12,7 +12,8 @@ from backend.fact_changes import worker_facts_changed
 from marketplace import idcard
 from marketplace.geo import cell_for
 from marketplace.locks import lock_worker
-from marketplace.models import Category, Division, WorkerProfile
+from marketplace.models import Category, Division, User, WorkerProfile
+from marketplace.services.identity import identity_snapshot, worker_identity_changed
 
 UNSET: Any = object()
 TIME_PATTERN = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
@@ -74,13 +75,16 @@ def worker_profile_update(
     availability: dict = UNSET,
     is_accepting_offers: bool = UNSET,
     id_card_number: str = UNSET,
+    actor: User | None = None,
 ) -> WorkerProfile:
     """Apply the given changes to a worker's own profile; omitted arguments stay as they are.
 
-    A new ID number clears `is_verified` (identity must be checked again). Raises
-    ValidationFailed naming the field; locks the profile row.
+    A new name or ID number clears `is_verified` and is recorded
+    (marketplace.services.identity). Raises ValidationFailed naming the field; locks the
+    profile row.
     """
     worker = lock_worker(worker.pk)
+    before = identity_snapshot(worker)
     changed: list[str] = []
     put = _field_setter(worker, changed)
     put("real_name", real_name)
@@ -98,6 +102,9 @@ def worker_profile_update(
 
     if changed:
         worker.save(update_fields=changed)
+        worker_identity_changed(
+            worker=worker, before=before, actor_id=actor.pk if actor is not None else worker.user_id
+        )
     if "division" in changed:  # trained / certified women are counted in her division
         worker_facts_changed(worker_id=worker.pk)
     if categories is not UNSET:
@@ -129,7 +136,8 @@ def _base_point_put(worker: WorkerProfile, put, *, base_latitude, base_longitude
 
 
 def _id_card_put(worker: WorkerProfile, id_card_number: str) -> list[str]:
-    """Store a new ID number, which clears the verification; returns the fields changed.
+    """Store a new ID number (the identity rule then clears her verification); returns the
+    fields changed.
 
     Raises ValidationFailed when the number is invalid or another worker has it.
     """
@@ -146,14 +154,4 @@ def _id_card_put(worker: WorkerProfile, id_card_number: str) -> list[str]:
     if number and taken:
         raise ValidationFailed(_("该身份证号已注册。"), field="id_card_number", code="unique")
     worker.set_id_card_number(number)
-    worker.is_verified = False
-    worker.verified_at = None
-    worker.verified_by = None
-    return [
-        "id_card_ciphertext",
-        "id_card_digest",
-        "id_card_last4",
-        "is_verified",
-        "verified_at",
-        "verified_by",
-    ]
+    return ["id_card_ciphertext", "id_card_digest", "id_card_last4"]

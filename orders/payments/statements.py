@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from backend import input_rules
 from backend.exceptions import ValidationFailed
 from backend.localtime import local_zone
 from backend.money import yuan_number
@@ -84,6 +85,8 @@ def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
         first = dt.datetime.strptime(month or "", "%Y-%m")
     except ValueError as error:
         raise ValidationFailed(_("月份格式应为YYYY-MM。"), field="month") from error
+    if problem := input_rules.date_problem(first.date()):
+        raise ValidationFailed(problem[1], field="month", code=problem[0])
     zone = local_zone()
     start = first.replace(tzinfo=zone)
     following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)

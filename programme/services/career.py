@@ -6,7 +6,6 @@ addresses or phone numbers, and none of hers (no phone, no ID number)."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -14,15 +13,8 @@ from django.core import signing
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from reportlab import rl_config
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from backend import pdf
 from marketplace.models import RosterEntry, WorkerProfile
 from marketplace.selectors.ranking import bayesian_rating
 from orders.models import Order, Review
@@ -191,61 +183,21 @@ def career_as_dict(record: CareerRecord) -> dict:
 
 # --- PDF ------------------------------------------------------------------------------------
 
-PDF_FONT = "STSong-Light"  # reportlab's built-in CID font: Chinese without a font file
 
-
-@dataclass(frozen=True)
-class _PdfStyles:
-    title: ParagraphStyle
-    heading: ParagraphStyle
-    body: ParagraphStyle
-
-
-def _pdf_styles() -> _PdfStyles:
-    if PDF_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
-    return _PdfStyles(
-        title=ParagraphStyle("title", fontName=PDF_FONT, fontSize=18, leading=24, spaceAfter=6),
-        heading=ParagraphStyle(
-            "heading", fontName=PDF_FONT, fontSize=13, leading=18, spaceBefore=8
-        ),
-        body=ParagraphStyle("body", fontName=PDF_FONT, fontSize=10, leading=14),
-    )
-
-
-def _pdf_table(rows: list[list[str]], body: ParagraphStyle) -> Table:
-    """A gridded table under its header row ("暂无" in an empty one)."""
-    if len(rows) == 1:
-        rows = rows + [[_("暂无")] + [""] * (len(rows[0]) - 1)]
-    cells = [[Paragraph(str(cell), body) for cell in row] for row in rows]
-    result = Table(cells, hAlign="LEFT", repeatRows=1)
-    result.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#fbe4ee")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
-    return result
-
-
-def _pdf_summary(record: CareerRecord, data: dict, styles: _PdfStyles) -> list:
+def _pdf_summary(record: CareerRecord, data: dict) -> list:
     """Her name, trades, rating, completed jobs and when the record was generated."""
     trades = "、".join(t["name"] for t in data["trades"]) or _("暂无")
     generated = timezone.localtime(record.generated_at).strftime("%Y-%m-%d %H:%M")
     return [
-        Paragraph(_("家政服务员职业档案") + f"：{data['worker']['name']}", styles.title),
-        Paragraph(_("工种") + "：" + trades, styles.body),
-        Paragraph(
+        pdf.para(_("家政服务员职业档案") + f"：{data['worker']['name']}", "title"),
+        pdf.para(_("工种") + "：" + trades),
+        pdf.para(
             _("评分")
             + f"：{data['rating']}（{data['rating_count']}）  "
             + _("完成服务")
-            + f"：{data['completed_jobs']}",
-            styles.body,
+            + f"：{data['completed_jobs']}"
         ),
-        Paragraph(_("生成时间") + "：" + generated, styles.body),
+        pdf.para(_("生成时间") + "：" + generated),
     ]
 
 
@@ -294,44 +246,15 @@ def _pdf_sections(data: dict) -> list[tuple[str, list[list[str]]]]:
     ]
 
 
-def _pdf_build(story: list, *, compress: bool) -> bytes:
-    """Lay the story out on A4; `invariant` keeps the bytes the same for the same record."""
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        title=_("家政服务员职业档案"),
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
-    )
-    document.invariant = True
-    if compress:
-        document.build(story)
-        return buffer.getvalue()
-    previous = rl_config.pageCompression
-    rl_config.pageCompression = 0
-    try:
-        document.build(story)
-    finally:
-        rl_config.pageCompression = previous
-    return buffer.getvalue()
-
-
 def career_pdf(record: CareerRecord, *, compress: bool = True) -> bytes:
-    """The record as an A4 PDF, Chinese set in reportlab's built-in CID font STSong-Light
-    (no font file, no network). `compress=False` leaves the text streams readable."""
-    styles = _pdf_styles()
+    """The record as an A4 PDF through `backend.pdf` (every string escaped, the Chinese font
+    embedded and subset, no resource fetched). `compress=False` leaves the text readable."""
     data = career_as_dict(record)
-    story = _pdf_summary(record, data, styles)
+    story = _pdf_summary(record, data)
     for heading, rows in _pdf_sections(data):
-        story += [Paragraph(heading, styles.heading), _pdf_table(rows, styles.body)]
+        story += [pdf.para(heading, "heading"), pdf.table(rows, empty=_("暂无"))]
     story += [
-        Spacer(1, 6 * mm),
-        Paragraph(
-            _("本档案由家政美家平台根据已核验的记录生成，不含手机号、身份证号和住址。"),
-            styles.body,
-        ),
+        pdf.spacer(6),
+        pdf.para(_("本档案由家政美家平台根据已核验的记录生成，不含手机号、身份证号和住址。")),
     ]
-    return _pdf_build(story, compress=compress)
+    return pdf.render_pdf(story, title=_("家政服务员职业档案"), compress=compress)

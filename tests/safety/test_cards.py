@@ -2,11 +2,13 @@
 who may see / revoke / reissue, the photo upload limits, nothing personal on the public side."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.core import signing
 from django.test import Client
 from django.utils import timezone
+from PIL import Image
 
 from marketplace.models import HealthCheck, ServiceCard
 from marketplace.selectors.service_cards import CARD_SALT, card_status, card_token
@@ -16,7 +18,15 @@ from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+def _png() -> bytes:
+    """A real 1×1 PNG (photos are decoded and re-encoded, so it must be one)."""
+    out = io.BytesIO()
+    Image.new("RGB", (1, 1), (255, 0, 0)).save(out, format="PNG")
+    return out.getvalue()
+
+
+PNG = _png()
 
 
 def today():
@@ -190,5 +200,5 @@ def test_photo_upload_limits_type_and_size(settings, tmp_path):
     assert body["photo_url"]
     token = body["token"]
     photo = Client().get(f"/card/{token}/photo/")
-    assert photo.status_code == 200 and photo["Content-Type"] == "image/png"
+    assert photo.status_code == 200 and photo["Content-Type"] == "image/jpeg"  # re-encoded
     assert Client().get("/card/forged/photo/").status_code == 404

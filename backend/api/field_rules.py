@@ -1,0 +1,111 @@
+"""`backend.input_rules` applied to every DRF serializer field, declared or generated.
+
+Installed once at start-up (`backend.apps.BackendConfig.ready`) by wrapping the
+`to_internal_value` of DRF's CharField, IntegerField, FloatField, DecimalField, DateField and
+DateTimeField, so that no serializer of any app can forget a bound: a field's own `min_value` /
+`max_value` win where it has them, the defaults hold where it has none. The errors are DRF
+ValidationErrors with the rule's code, so the API answers 400 with `code` and the field's name.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+
+from backend import input_rules
+
+_INSTALLED = "_meijia_input_rules"
+
+
+def _refuse(problem: tuple[str, str]):
+    code, detail = problem
+    raise ValidationError(detail, code=code)
+
+
+def _text(field, value):
+    if isinstance(value, str) and (problem := input_rules.text_problem(value)):
+        _refuse(problem)
+    return value
+
+
+def _integer(field, value):
+    # Normally the field's own min/max_value (set by `_bound`) have refused it already.
+    if isinstance(value, int) and (
+        problem := input_rules.integer_problem(value, field.min_value, field.max_value)
+    ):
+        _refuse(problem)
+    return value
+
+
+def _number(field, value):
+    if value is not None and (problem := input_rules.number_problem(value)):
+        _refuse(problem)
+    return value
+
+
+def _date(field, value):
+    if value is not None and (problem := input_rules.date_problem(value)):
+        _refuse(problem)
+    return value
+
+
+RULES = [
+    (serializers.CharField, _text),
+    (serializers.IntegerField, _integer),
+    (serializers.FloatField, _number),
+    (serializers.DecimalField, _number),
+    (serializers.DateField, _date),
+    (serializers.DateTimeField, _date),
+]
+
+
+def _wrap(cls, rule) -> None:
+    original = cls.to_internal_value
+    if getattr(original, _INSTALLED, False):
+        return
+
+    @wraps(original)
+    def to_internal_value(self, data):
+        # Text is checked before DRF's own conversion too: a NUL must never reach a query.
+        if rule is _text and isinstance(data, str):
+            _text(self, data)
+        return rule(self, original(self, data))
+
+    setattr(to_internal_value, _INSTALLED, True)
+    cls.to_internal_value = to_internal_value
+
+
+DEFAULT_BOUNDS = [
+    (serializers.IntegerField, input_rules.INT_MIN, input_rules.INT_MAX),
+    (serializers.FloatField, -input_rules.FLOAT_LIMIT, input_rules.FLOAT_LIMIT),
+]
+
+
+def _bound(cls, low, high) -> None:
+    """Writable fields get the default bounds as their own min/max_value (so DRF validates
+    them and the schema publishes them) unless they set their own."""
+    original = cls.__init__
+    if getattr(original, _INSTALLED, False):
+        return
+
+    @wraps(original)
+    def __init__(self, *args, **kwargs):
+        if not kwargs.get("read_only"):
+            if kwargs.get("min_value") is None:
+                kwargs["min_value"] = low
+            if kwargs.get("max_value") is None:
+                kwargs["max_value"] = high
+        original(self, *args, **kwargs)
+
+    setattr(__init__, _INSTALLED, True)
+    cls.__init__ = __init__
+
+
+def install() -> None:
+    """Wrap DRF's scalar fields once (idempotent)."""
+    for cls, rule in RULES:
+        _wrap(cls, rule)
+    for cls, low, high in DEFAULT_BOUNDS:
+        _bound(cls, low, high)
