@@ -12,6 +12,7 @@ from orders.apis import (
     offers,
     orders,
     placements,
+    rebooking,
     reliability,
     requests,
     reviews,
@@ -37,6 +38,19 @@ urlpatterns = [
         "requests/<int:request_id>/invite/",
         requests.RequestInviteApi.as_view(),
         name="request-invite",
+    ),
+    # booking her again
+    path("favourites/", rebooking.FavouriteListCreateApi.as_view(), name="favourite-list"),
+    path(
+        "favourites/<int:worker_id>/",
+        rebooking.FavouriteDeleteApi.as_view(),
+        name="favourite-delete",
+    ),
+    path("orders/<int:order_id>/rebook/", rebooking.OrderRebookApi.as_view(), name="order-rebook"),
+    path(
+        "workers/me/asked-again/",
+        rebooking.AskedAgainListApi.as_view(),
+        name="worker-asked-again",
     ),
     # offers
     path("offers/", offers.OfferListApi.as_view(), name="offer-list"),

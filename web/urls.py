@@ -14,6 +14,7 @@ from web.views import (
     orders,
     payments,
     pwa,
+    rebooking,
     reliability,
     safety_alerts,
     service_cards,
@@ -61,6 +62,7 @@ urlpatterns = [
 ]
 # agency console, payments, federation dashboard
 urlpatterns += agency_urls.routes() + payments.ROUTES + federation.ROUTES
+urlpatterns += rebooking.ROUTES
 
 # service cards, reliability and appeals, the career record, safety alerts, safety on the order
 urlpatterns += [

@@ -9,15 +9,18 @@ from .payments import (
     PayoutAccount,
     WebhookEvent,
 )
+from .rebooking import AskedAgain, FavouriteWorker
 from .request_events import RequestEvent, RequestEventKind
 from .requests import Occurrence, ServiceRequest
 from .reviews import Review
 from .start_codes import StartCode
 
 __all__ = [
+    "AskedAgain",
     "Contract",
     "ContractSignature",
     "Dispute",
+    "FavouriteWorker",
     "LedgerEntry",
     "Occurrence",
     "Offer",

@@ -66,6 +66,23 @@ class ServiceRequest(models.Model):
     )
     placement_unit_price = models.PositiveIntegerField(_("单价（分）"), null=True, blank=True)
     trial_days = models.PositiveSmallIntegerField(_("试用期（天）"), default=0)
+    # "再约一次": the worker a household asked for again; her offer goes out first, alone.
+    preferred_worker = models.ForeignKey(
+        "marketplace.WorkerProfile",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("指定服务员"),
+    )
+    rebooked_from = models.ForeignKey(
+        "orders.Order",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rebookings",
+        verbose_name=_("再约自订单"),
+    )
     offer_wave = models.PositiveSmallIntegerField(_("已发出的邀约轮次"), default=0)
     idempotency_key = models.CharField(max_length=100, null=True, blank=True, editable=False)
     cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True)

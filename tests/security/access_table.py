@@ -144,6 +144,12 @@ ACCESS: dict[str, dict[str, str]] = {
     "/api/v1/orders/{order_id}/": {
         "get": "owner:household owner:worker owner:agency",
     },
+    "/api/v1/orders/{order_id}/rebook/": {
+        "post": "owner:household",
+    },
+    "/api/v1/favourites/{worker_id}/": {
+        "delete": "owner:household",
+    },
     "/api/v1/orders/{order_id}/cancel/": {
         "post": "owner:household owner:worker owner:agency",
     },

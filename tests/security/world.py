@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from marketplace.models import AgencyStaff, Category, RosterEntry
 from notifications.models import Notification
-from orders.models import Offer
+from orders.models import FavouriteWorker, Offer
 from orders.services.offers import offer_accept, offer_invite
 from tests import factories
 from tests.orders.flow_helpers import make_request
@@ -72,6 +72,11 @@ class World:
     def order(self):
         service_request = make_request(household=self.household, starts_at=factories.future(48))
         return offer_accept(offer_id=self._offer_to_worker(service_request).pk, worker=self.worker)
+
+    @cached_property
+    def favourite(self):
+        """Household A keeps worker A, who served it (the order above)."""
+        return FavouriteWorker.objects.create(household=self.order.household, worker=self.worker)
 
     @cached_property
     def open_request(self):
@@ -231,6 +236,8 @@ class World:
             "appeal_id": lambda: self.appeal.pk,
             "token": lambda: self.token_for(path),
         }
+        if parameter == "worker_id" and path.startswith("/api/v1/favourites/"):
+            return self.favourite.worker_id
         if parameter in simple:
             return simple[parameter]()
         if parameter == "entry_id":

@@ -104,6 +104,8 @@ class RequestSerializer(serializers.ModelSerializer):
             "placement_unit_price",
             "trial_days",
             "offer_wave",
+            "preferred_worker",
+            "rebooked_from",
             "cancel_reason",
             "created_at",
             "matched_at",
