@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.exceptions import Conflict, DomainError, ValidationFailed
@@ -29,9 +29,9 @@ from web.views.common import refused, role_required
 
 # What a household is told of why she cannot take that time (nothing else about her).
 TIME_REASON_TEXT = {
-    "busy": _lazy("她在该时间已有其他订单。"),
-    "outside_availability": _lazy("不在她设置的可服务时间内。"),
-    "on_leave": _lazy("她在该时间请假。"),
+    "busy": gettext_lazy("她在该时间已有其他订单。"),
+    "outside_availability": gettext_lazy("不在她设置的可服务时间内。"),
+    "on_leave": gettext_lazy("她在该时间请假。"),
 }
 
 household_only = role_required(Role.HOUSEHOLD)
