@@ -1,0 +1,76 @@
+"""What a household and a worker who use the marketplace every week see in the demo: favourite
+workers, a booking of demo-worker again (再约一次) and the households that came back to her."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import F
+from django.utils import timezone
+
+from backend.exceptions import DomainError
+from backend.localtime import local_zone
+from demo.bulk import DemoSummary
+from marketplace.models import User, WorkerProfile
+from orders.models import AskedAgain, FavouriteWorker, Order
+from orders.services.rebooking import favourite_add, request_rebook
+from orders.statuses import OrderStatus
+
+
+def _next_morning(days: int) -> dt.datetime:
+    day = timezone.localdate() + dt.timedelta(days=days)
+    return dt.datetime.combine(day, dt.time(9, 0), tzinfo=local_zone())
+
+
+def demo_rebooking_ensure(*, summary: DemoSummary) -> None:
+    """demo-household keeps the workers who finished its orders and books demo-worker again;
+    three more households come back to her. Once (skipped when demo-household has favourites)."""
+    household = User.objects.filter(username="demo-household").first()
+    worker = WorkerProfile.objects.filter(user__username="demo-worker").first()
+    if household is None or worker is None:
+        return
+    if FavouriteWorker.objects.filter(household=household).exists():
+        return
+    finished = list(
+        Order.objects.filter(household=household, status=OrderStatus.COMPLETED).order_by(
+            "-completed_at"
+        )
+    )
+    for worker_id in dict.fromkeys(order.worker_id for order in finished):
+        favourite_add(household=household, worker_id=worker_id)
+        summary.add("favourite_workers", 1)
+    with_her = next((order for order in finished if order.worker_id == worker.pk), None)
+    if with_her is not None:
+        starts_at = _next_morning(3)
+        try:
+            request_rebook(
+                household=household,
+                order_id=with_her.pk,
+                starts_at=starts_at,
+                ends_at=starts_at + dt.timedelta(hours=3),
+            )
+            summary.add("rebookings", 1)
+        except DomainError:  # she is not free then in this county's history: no rebooking
+            pass
+    returning = (
+        Order.objects.filter(worker=worker, status=OrderStatus.COMPLETED)
+        .exclude(household=household)
+        .values_list("household_id", flat=True)
+        .distinct()[:3]
+    )
+    now = timezone.now()
+    for n, household_id in enumerate(returning):
+        _row, created = AskedAgain.objects.get_or_create(
+            worker=worker,
+            household_id=household_id,
+            defaults={"times": n + 1, "last_asked_at": now - dt.timedelta(days=7 * (n + 1))},
+        )
+        if created:
+            WorkerProfile.objects.filter(pk=worker.pk).update(
+                asked_again_count=F("asked_again_count") + 1
+            )
+
+
+def demo_weekly_ensure(*, summary: DemoSummary) -> None:
+    """Every weekly-use feature of the demo, each once."""
+    demo_rebooking_ensure(summary=summary)
