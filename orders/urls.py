@@ -18,6 +18,7 @@ from orders.apis import (
     reviews,
     sos,
     start_codes,
+    time_off,
 )
 
 urlpatterns = [
@@ -51,6 +52,13 @@ urlpatterns = [
         "workers/me/asked-again/",
         rebooking.AskedAgainListApi.as_view(),
         name="worker-asked-again",
+    ),
+    # time off
+    path("workers/me/time-off/", time_off.TimeOffListCreateApi.as_view(), name="time-off-list"),
+    path(
+        "workers/me/time-off/<int:time_off_id>/",
+        time_off.TimeOffDeleteApi.as_view(),
+        name="time-off-delete",
     ),
     # offers
     path("offers/", offers.OfferListApi.as_view(), name="offer-list"),
@@ -132,6 +140,7 @@ urlpatterns += agency_paths(
         ("orders/", agency_orders.AgencyOrderListApi, "orders"),
         ("contracts/", agency_orders.AgencyContractListApi, "contracts"),
         ("disputes/", agency_orders.AgencyDisputeListApi, "disputes"),
+        ("substitutes-needed/", time_off.SubstitutesNeededApi, "substitutes-needed"),
     ]
 )
 

@@ -5,6 +5,7 @@ from .catalog import Category, Division
 from .credentials import Certificate, HealthCheck, TrainingKind, TrainingRecord
 from .people import FederationOfficerProfile, HouseholdProfile, Role, User, WorkerProfile
 from .service_cards import ServiceCard
+from .time_off import TimeOff
 
 __all__ = [
     "Agency",
@@ -22,6 +23,7 @@ __all__ = [
     "Role",
     "RosterEntry",
     "ServiceCard",
+    "TimeOff",
     "TrainingKind",
     "TrainingRecord",
     "User",

@@ -148,6 +148,15 @@ class Occurrence(models.Model):
     # Per-visit attendance: a recurring order is checked in and out visit by visit.
     checked_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
     checked_out_at = models.DateTimeField(_("签退时间"), null=True, blank=True)
+    # Set when her worker took time off over this booked visit: a substitute is needed.
+    worker_time_off = models.ForeignKey(
+        "marketplace.TimeOff",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="visits",
+        verbose_name=_("服务员请假"),
+    )
 
     class Meta:
         ordering = ["starts_at"]

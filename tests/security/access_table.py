@@ -147,6 +147,12 @@ ACCESS: dict[str, dict[str, str]] = {
     "/api/v1/orders/{order_id}/rebook/": {
         "post": "owner:household",
     },
+    "/api/v1/workers/me/time-off/{time_off_id}/": {
+        "delete": "owner:worker",
+    },
+    "/api/v1/agencies/{agency_id}/substitutes-needed/": {
+        "get": "operator owner:agency",
+    },
     "/api/v1/favourites/{worker_id}/": {
         "delete": "owner:household",
     },

@@ -15,7 +15,7 @@ from functools import cached_property
 from django.apps import apps
 from django.utils import timezone
 
-from marketplace.models import AgencyStaff, Category, RosterEntry
+from marketplace.models import AgencyStaff, Category, RosterEntry, TimeOff
 from notifications.models import Notification
 from orders.models import FavouriteWorker, Offer
 from orders.services.offers import offer_accept, offer_invite
@@ -72,6 +72,18 @@ class World:
     def order(self):
         service_request = make_request(household=self.household, starts_at=factories.future(48))
         return offer_accept(offer_id=self._offer_to_worker(service_request).pk, worker=self.worker)
+
+    @cached_property
+    def time_off(self):
+        """Worker A's days off next month."""
+        first = timezone.localdate() + dt.timedelta(days=30)
+        return TimeOff.objects.create(
+            worker=self.worker,
+            starts_on=first,
+            ends_on=first,
+            starts_at=timezone.now() + dt.timedelta(days=30),
+            ends_at=timezone.now() + dt.timedelta(days=31),
+        )
 
     @cached_property
     def favourite(self):
@@ -236,6 +248,8 @@ class World:
             "appeal_id": lambda: self.appeal.pk,
             "token": lambda: self.token_for(path),
         }
+        if parameter == "time_off_id":
+            return self.time_off.pk
         if parameter == "worker_id" and path.startswith("/api/v1/favourites/"):
             return self.favourite.worker_id
         if parameter in simple:

@@ -30,13 +30,15 @@ def test_order_page_offers_favourite_and_rebook_only_to_the_household_of_a_finis
     page = session_client(finished.household).get(f"/orders/{finished.pk}/")
     assert b"data-rebooking-actions" in page.content
     for user in (finished.worker.user,):
-        assert b"data-rebooking-actions" not in session_client(user).get(
-            f"/orders/{finished.pk}/"
-        ).content
+        assert (
+            b"data-rebooking-actions"
+            not in session_client(user).get(f"/orders/{finished.pk}/").content
+        )
     live = order_in(OrderStatus.CONFIRMED)
-    assert b"data-rebooking-actions" not in session_client(live.household).get(
-        f"/orders/{live.pk}/"
-    ).content
+    assert (
+        b"data-rebooking-actions"
+        not in session_client(live.household).get(f"/orders/{live.pk}/").content
+    )
 
 
 @pytest.mark.django_db
