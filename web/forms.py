@@ -195,6 +195,16 @@ class RebookForm(PhoneForm):
     )
 
 
+class TimeOffForm(PhoneForm):
+    """A worker's days off (请假), first and last day included."""
+
+    starts_on = forms.DateField(label=_("第一天"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("最后一天"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(
+        label=_("原因（只有您和家政企业看得到）"), required=False, max_length=100
+    )
+
+
 class ReasonForm(PhoneForm):
     reason = forms.CharField(
         label=_("原因"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})

@@ -18,6 +18,7 @@ from web.views import (
     reliability,
     safety_alerts,
     service_cards,
+    time_off,
     worker,
 )
 from web.views.agency import urls as agency_urls
@@ -62,7 +63,7 @@ urlpatterns = [
 ]
 # agency console, payments, federation dashboard
 urlpatterns += agency_urls.routes() + payments.ROUTES + federation.ROUTES
-urlpatterns += rebooking.ROUTES
+urlpatterns += rebooking.ROUTES + time_off.ROUTES
 
 # service cards, reliability and appeals, the career record, safety alerts, safety on the order
 urlpatterns += [
