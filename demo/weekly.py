@@ -1,5 +1,6 @@
 """What a household and a worker who use the marketplace every week see in the demo: favourite
-workers, a booking of demo-worker again (再约一次) and the households that came back to her."""
+workers, a booking of demo-worker again (再约一次), the households that came back to her, and a
+worker on leave over a booked visit."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from django.utils import timezone
 from backend.exceptions import DomainError
 from backend.localtime import local_zone
 from demo.bulk import DemoSummary
-from marketplace.models import User, WorkerProfile
-from orders.models import AskedAgain, FavouriteWorker, Order
+from marketplace.models import TimeOff, User, WorkerProfile
+from orders.models import AskedAgain, FavouriteWorker, Occurrence, Order
 from orders.services.rebooking import favourite_add, request_rebook
-from orders.statuses import OrderStatus
+from orders.services.time_off import time_off_add
+from orders.statuses import OccurrenceStatus, OrderStatus
 
 
 def _next_morning(days: int) -> dt.datetime:
@@ -71,6 +73,36 @@ def demo_rebooking_ensure(*, summary: DemoSummary) -> None:
             )
 
 
+def demo_time_off_ensure(*, summary: DemoSummary) -> None:
+    """A demo worker with a booked visit goes home for a few days over it (请假): the visit is
+    flagged to its household and agency. Once (skipped when any time off exists)."""
+    if TimeOff.objects.exists():
+        return
+    visits = Occurrence.objects.filter(
+        status=OccurrenceStatus.SCHEDULED,
+        order__status=OrderStatus.CONFIRMED,
+        starts_at__gt=timezone.now() + dt.timedelta(days=1),
+    ).select_related("worker", "worker__user")
+    visit = (
+        visits.filter(worker__user__username__startswith="demo-worker-")
+        .order_by("starts_at")
+        .first()
+        or visits.order_by("starts_at").first()
+    )
+    if visit is not None:
+        worker, first = visit.worker, timezone.localtime(visit.starts_at).date()
+    else:
+        worker = WorkerProfile.objects.filter(user__username="demo-worker-2").first()
+        first = timezone.localdate() + dt.timedelta(days=7)
+    if worker is None:
+        return
+    time_off_add(
+        worker=worker, starts_on=first, ends_on=first + dt.timedelta(days=2), reason="回家"
+    )
+    summary.add("time_off", 1)
+
+
 def demo_weekly_ensure(*, summary: DemoSummary) -> None:
     """Every weekly-use feature of the demo, each once."""
     demo_rebooking_ensure(summary=summary)
+    demo_time_off_ensure(summary=summary)

@@ -5,8 +5,8 @@ import io
 import pytest
 from django.core.management import call_command
 
-from marketplace.models import WorkerProfile
-from orders.models import AskedAgain, FavouriteWorker, Offer
+from marketplace.models import TimeOff, WorkerProfile
+from orders.models import AskedAgain, FavouriteWorker, Occurrence, Offer
 from orders.statuses import OfferSource
 
 pytestmark = pytest.mark.django_db
@@ -33,3 +33,9 @@ def test_demo_household_keeps_and_books_again_and_demo_worker_sees_returns(seede
     rows = AskedAgain.objects.filter(worker=worker)
     assert rows.filter(household__username="demo-household").exists()
     assert worker.asked_again_count == rows.count()
+
+
+def test_a_demo_worker_is_on_leave_over_a_booked_visit(seeded):
+    time_off = TimeOff.objects.get()
+    assert time_off.reason == "回家"
+    assert Occurrence.objects.filter(worker_time_off=time_off).exists()
