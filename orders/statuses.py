@@ -57,6 +57,7 @@ class OfferSource(models.TextChoices):
     INVITATION = "invitation", _("雇主邀请")
     DISPATCH = "dispatch", _("企业派单")
     REBOOKING = "rebooking", _("再约一次")
+    OPEN_BOARD = "open_board", _("抢单大厅")
 
 
 class OrderStatus(models.TextChoices):

@@ -10,6 +10,7 @@ from orders.apis import (
     contracts,
     occurrences,
     offers,
+    open_board,
     orders,
     placements,
     rebooking,
@@ -52,6 +53,28 @@ urlpatterns = [
         "workers/me/asked-again/",
         rebooking.AskedAgainListApi.as_view(),
         name="worker-asked-again",
+    ),
+    # 抢单大厅: open requests near a worker
+    path("workers/me/open-requests/", open_board.OpenBoardApi.as_view(), name="open-board"),
+    path(
+        "open-requests/<int:request_id>/take/",
+        open_board.OpenRequestTakeApi.as_view(),
+        name="open-request-take",
+    ),
+    path(
+        "requests/<int:request_id>/applications/",
+        open_board.RequestApplicationListApi.as_view(),
+        name="request-applications",
+    ),
+    path(
+        "requests/<int:request_id>/applications/<int:request_application_id>/accept/",
+        open_board.RequestApplicationAcceptApi.as_view(),
+        name="request-application-accept",
+    ),
+    path(
+        "requests/<int:request_id>/instant-accept/",
+        open_board.RequestInstantAcceptApi.as_view(),
+        name="request-instant-accept",
     ),
     # time off
     path("workers/me/time-off/", time_off.TimeOffListCreateApi.as_view(), name="time-off-list"),

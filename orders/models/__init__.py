@@ -1,4 +1,5 @@
 from .alerts import SafetyAlert, SafetyAlertKind
+from .applications import RequestApplication
 from .contracts import Contract, ContractSignature
 from .offers import Offer
 from .orders import Dispute, Order, OrderEvent
@@ -29,6 +30,7 @@ __all__ = [
     "Payment",
     "PaymentOperation",
     "PayoutAccount",
+    "RequestApplication",
     "RequestEvent",
     "RequestEventKind",
     "Review",

@@ -83,6 +83,8 @@ class ServiceRequest(models.Model):
         related_name="rebookings",
         verbose_name=_("再约自订单"),
     )
+    # 抢单大厅: a worker who finds the request herself may take it at once (else she applies).
+    allows_instant_accept = models.BooleanField(_("允许服务员直接抢单"), default=False)
     offer_wave = models.PositiveSmallIntegerField(_("已发出的邀约轮次"), default=0)
     idempotency_key = models.CharField(max_length=100, null=True, blank=True, editable=False)
     cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True)

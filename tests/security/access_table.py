@@ -147,6 +147,18 @@ ACCESS: dict[str, dict[str, str]] = {
     "/api/v1/orders/{order_id}/rebook/": {
         "post": "owner:household",
     },
+    "/api/v1/open-requests/{request_id}/take/": {
+        "post": "worker",
+    },
+    "/api/v1/requests/{request_id}/applications/": {
+        "get": "owner:household",
+    },
+    "/api/v1/requests/{request_id}/applications/{request_application_id}/accept/": {
+        "post": "owner:household",
+    },
+    "/api/v1/requests/{request_id}/instant-accept/": {
+        "post": "owner:household",
+    },
     "/api/v1/workers/me/time-off/{time_off_id}/": {
         "delete": "owner:worker",
     },

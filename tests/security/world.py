@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from marketplace.models import AgencyStaff, Category, RosterEntry, TimeOff
 from notifications.models import Notification
-from orders.models import FavouriteWorker, Offer
+from orders.models import FavouriteWorker, Offer, RequestApplication
 from orders.services.offers import offer_accept, offer_invite
 from tests import factories
 from tests.orders.flow_helpers import make_request
@@ -72,6 +72,13 @@ class World:
     def order(self):
         service_request = make_request(household=self.household, starts_at=factories.future(48))
         return offer_accept(offer_id=self._offer_to_worker(service_request).pk, worker=self.worker)
+
+    @cached_property
+    def request_application(self):
+        """Another worker asked for household A's open request."""
+        return RequestApplication.objects.create(
+            request=self.open_request, worker=factories.WorkerFactory()
+        )
 
     @cached_property
     def time_off(self):
@@ -248,6 +255,8 @@ class World:
             "appeal_id": lambda: self.appeal.pk,
             "token": lambda: self.token_for(path),
         }
+        if parameter == "request_application_id":
+            return self.request_application.pk
         if parameter == "time_off_id":
             return self.time_off.pk
         if parameter == "worker_id" and path.startswith("/api/v1/favourites/"):

@@ -105,6 +105,7 @@ class RequestSerializer(serializers.ModelSerializer):
             "trial_days",
             "offer_wave",
             "preferred_worker",
+            "allows_instant_accept",
             "rebooked_from",
             "cancel_reason",
             "created_at",
