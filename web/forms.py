@@ -200,9 +200,7 @@ class TimeOffForm(PhoneForm):
 
     starts_on = forms.DateField(label=_("第一天"), widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(label=_("最后一天"), widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.CharField(
-        label=_("原因（只有您自己看得到）"), required=False, max_length=100
-    )
+    reason = forms.CharField(label=_("原因（只有您自己看得到）"), required=False, max_length=100)
 
 
 class ReasonForm(PhoneForm):
