@@ -1,6 +1,6 @@
 """What a household and a worker who use the marketplace every week see in the demo: favourite
-workers, a booking of demo-worker again (再约一次), the households that came back to her, and a
-worker on leave over a booked visit."""
+workers, a booking of demo-worker again (再约一次), the households that came back to her, a
+worker on leave over a booked visit, and open requests on the 抢单大厅."""
 
 from __future__ import annotations
 
@@ -12,9 +12,18 @@ from django.utils import timezone
 from backend.exceptions import DomainError
 from backend.localtime import local_zone
 from demo.bulk import DemoSummary
-from marketplace.models import TimeOff, User, WorkerProfile
-from orders.models import AskedAgain, FavouriteWorker, Occurrence, Order
+from marketplace.models import Category, TimeOff, User, WorkerProfile
+from orders.models import (
+    AskedAgain,
+    FavouriteWorker,
+    Occurrence,
+    Order,
+    RequestApplication,
+    ServiceRequest,
+)
+from orders.services.open_board import open_request_take, request_instant_accept_set
 from orders.services.rebooking import favourite_add, request_rebook
+from orders.services.requests import RequestInput, request_create
 from orders.services.time_off import time_off_add
 from orders.statuses import OccurrenceStatus, OrderStatus
 
@@ -102,7 +111,55 @@ def demo_time_off_ensure(*, summary: DemoSummary) -> None:
     summary.add("time_off", 1)
 
 
+def _board_request(household: User, *, days: int, instant: bool) -> ServiceRequest:
+    profile = household.household
+    starts_at = _next_morning(days) + dt.timedelta(hours=5)
+    data = RequestInput(
+        category=Category.objects.get(code="housekeeper"),
+        division=profile.division,
+        address=profile.address,
+        latitude=profile.latitude,
+        longitude=profile.longitude,
+        starts_at=starts_at,
+        ends_at=starts_at + dt.timedelta(hours=2),
+        budget=12000,
+        description="厨房和客厅保洁",
+    )
+    # No wave: the demo shows these on the workers' 抢单大厅 instead.
+    service_request, _created = request_create(household=household, data=data, send_offers=False)
+    if instant:
+        request_instant_accept_set(household=household, request_id=service_request.pk, allowed=True)
+    return service_request
+
+
+def demo_open_board_ensure(*, summary: DemoSummary) -> None:
+    """Two open requests on the 抢单大厅 near the city seat: demo-household's, which demo-worker
+    applied for, and another household's that workers may take at once. Once."""
+    if RequestApplication.objects.exists():
+        return
+    household = User.objects.filter(username="demo-household").first()
+    worker = WorkerProfile.objects.filter(user__username="demo-worker").first()
+    other = (
+        User.objects.filter(role="household", household__isnull=False)
+        .exclude(username="demo-household")
+        .order_by("pk")
+        .first()
+    )
+    if household is None or worker is None:
+        return
+    applied = _board_request(household, days=4, instant=False)
+    try:
+        open_request_take(worker=worker, request_id=applied.pk)
+        summary.add("open_board_applications", 1)
+    except DomainError:  # not free or not eligible then in this county: the request stays open
+        pass
+    if other is not None:
+        _board_request(other, days=5, instant=True)
+    summary.add("open_board_requests", 2 if other is not None else 1)
+
+
 def demo_weekly_ensure(*, summary: DemoSummary) -> None:
     """Every weekly-use feature of the demo, each once."""
     demo_rebooking_ensure(summary=summary)
     demo_time_off_ensure(summary=summary)
+    demo_open_board_ensure(summary=summary)

@@ -6,7 +6,14 @@ import pytest
 from django.core.management import call_command
 
 from marketplace.models import TimeOff, WorkerProfile
-from orders.models import AskedAgain, FavouriteWorker, Occurrence, Offer
+from orders.models import (
+    AskedAgain,
+    FavouriteWorker,
+    Occurrence,
+    Offer,
+    RequestApplication,
+    ServiceRequest,
+)
 from orders.statuses import OfferSource
 
 pytestmark = pytest.mark.django_db
@@ -39,3 +46,8 @@ def test_a_demo_worker_is_on_leave_over_a_booked_visit(seeded):
     time_off = TimeOff.objects.get()
     assert time_off.reason == "回家"
     assert Occurrence.objects.filter(worker_time_off=time_off).exists()
+
+
+def test_the_open_board_has_an_application_and_an_instant_request(seeded):
+    assert RequestApplication.objects.filter(worker__user__username="demo-worker").count() == 1
+    assert ServiceRequest.objects.filter(allows_instant_accept=True, status="open").count() == 1
