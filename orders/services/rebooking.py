@@ -26,7 +26,12 @@ from backend.exceptions import Conflict, NotFound, PermissionDeniedError, Valida
 from marketplace.geo import geodesic_km
 from marketplace.models import User, WorkerProfile
 from marketplace.selectors.blocks import is_blocked
-from marketplace.selectors.eligibility import BUSY, OUTSIDE_AVAILABILITY, worker_eligibility
+from marketplace.selectors.eligibility import (
+    BUSY,
+    ON_LEAVE,
+    OUTSIDE_AVAILABILITY,
+    worker_eligibility,
+)
 from notifications.events import OFFER_CREATED, send_event_on_commit
 from orders.locks import lock_worker
 from orders.models import AskedAgain, FavouriteWorker, Offer, Order, ServiceRequest
@@ -37,7 +42,7 @@ from orders.services.transitions import offers_sent_record
 from orders.statuses import OfferSource, OrderStatus, RequestKind
 
 # Reasons a household may be told; the others say only that she cannot take it.
-TIME_REASONS = (BUSY, OUTSIDE_AVAILABILITY, "on_leave")
+TIME_REASONS = (BUSY, OUTSIDE_AVAILABILITY, ON_LEAVE)
 
 
 def _household_only(user: User) -> None:
