@@ -324,6 +324,7 @@ def naive_matches(*, category, latitude, longitude, max_distance_km, slots, limi
             completed_jobs=worker.completed_jobs,
             no_shows=worker.no_shows,
             late_cancellations=worker.late_cancellations,
+            asked_again=worker.asked_again_count,
         )
         found.append((-score, worker.pk, round(shown, 2)))
     found.sort()

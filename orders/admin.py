@@ -3,9 +3,11 @@
 from django.contrib import admin
 
 from orders.models import (
+    AskedAgain,
     Contract,
     ContractSignature,
     Dispute,
+    FavouriteWorker,
     Occurrence,
     Offer,
     Order,
@@ -211,3 +213,15 @@ class ReviewAdmin(admin.ModelAdmin):
     list_filter = ["author_party", "rating"]
     search_fields = ["=order__id", "comment"]
     raw_id_fields = ["order", "author"]
+
+
+@admin.register(FavouriteWorker)
+class FavouriteWorkerAdmin(admin.ModelAdmin):
+    list_display = ("household", "worker", "created_at")
+    raw_id_fields = ("household", "worker")
+
+
+@admin.register(AskedAgain)
+class AskedAgainAdmin(admin.ModelAdmin):
+    list_display = ("worker", "household", "times", "last_asked_at")
+    raw_id_fields = ("worker", "household", "last_request")

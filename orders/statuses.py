@@ -56,6 +56,8 @@ class OfferSource(models.TextChoices):
     MATCHING = "matching", _("系统匹配")
     INVITATION = "invitation", _("雇主邀请")
     DISPATCH = "dispatch", _("企业派单")
+    REBOOKING = "rebooking", _("再约一次")
+    OPEN_BOARD = "open_board", _("抢单大厅")
 
 
 class OrderStatus(models.TextChoices):

@@ -10,13 +10,16 @@ from orders.apis import (
     contracts,
     occurrences,
     offers,
+    open_board,
     orders,
     placements,
+    rebooking,
     reliability,
     requests,
     reviews,
     sos,
     start_codes,
+    time_off,
 )
 
 urlpatterns = [
@@ -37,6 +40,48 @@ urlpatterns = [
         "requests/<int:request_id>/invite/",
         requests.RequestInviteApi.as_view(),
         name="request-invite",
+    ),
+    # booking her again
+    path("favourites/", rebooking.FavouriteListCreateApi.as_view(), name="favourite-list"),
+    path(
+        "favourites/<int:worker_id>/",
+        rebooking.FavouriteDeleteApi.as_view(),
+        name="favourite-delete",
+    ),
+    path("orders/<int:order_id>/rebook/", rebooking.OrderRebookApi.as_view(), name="order-rebook"),
+    path(
+        "workers/me/asked-again/",
+        rebooking.AskedAgainListApi.as_view(),
+        name="worker-asked-again",
+    ),
+    # 抢单大厅: open requests near a worker
+    path("workers/me/open-requests/", open_board.OpenBoardApi.as_view(), name="open-board"),
+    path(
+        "open-requests/<int:request_id>/take/",
+        open_board.OpenRequestTakeApi.as_view(),
+        name="open-request-take",
+    ),
+    path(
+        "requests/<int:request_id>/applications/",
+        open_board.RequestApplicationListApi.as_view(),
+        name="request-applications",
+    ),
+    path(
+        "requests/<int:request_id>/applications/<int:request_application_id>/accept/",
+        open_board.RequestApplicationAcceptApi.as_view(),
+        name="request-application-accept",
+    ),
+    path(
+        "requests/<int:request_id>/instant-accept/",
+        open_board.RequestInstantAcceptApi.as_view(),
+        name="request-instant-accept",
+    ),
+    # time off
+    path("workers/me/time-off/", time_off.TimeOffListCreateApi.as_view(), name="time-off-list"),
+    path(
+        "workers/me/time-off/<int:time_off_id>/",
+        time_off.TimeOffDeleteApi.as_view(),
+        name="time-off-delete",
     ),
     # offers
     path("offers/", offers.OfferListApi.as_view(), name="offer-list"),
@@ -118,6 +163,7 @@ urlpatterns += agency_paths(
         ("orders/", agency_orders.AgencyOrderListApi, "orders"),
         ("contracts/", agency_orders.AgencyContractListApi, "contracts"),
         ("disputes/", agency_orders.AgencyDisputeListApi, "disputes"),
+        ("substitutes-needed/", time_off.SubstitutesNeededApi, "substitutes-needed"),
     ]
 )
 

@@ -185,6 +185,33 @@ class RequestForm(PhoneForm):
         return payload
 
 
+class RebookForm(PhoneForm):
+    """ "再约一次": the new visit's times; budget (yuan) and note default to the last order's."""
+
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
+    starts_at = forms.DateTimeField(
+        label=_("开始时间"), input_formats=DATETIME_INPUT, widget=LocalDateTimeInput()
+    )
+    ends_at = forms.DateTimeField(
+        label=_("结束时间"), input_formats=DATETIME_INPUT, widget=LocalDateTimeInput()
+    )
+    budget = YuanField(label=_("预算（元）"), required=False)
+    description = forms.CharField(
+        label=_("需求说明"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class TimeOffForm(PhoneForm):
+    """A worker's days off (请假), first and last day included."""
+
+    starts_on = forms.DateField(label=_("第一天"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("最后一天"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("原因（只有您自己看得到）"), required=False, max_length=100)
+
+
 class ReasonForm(PhoneForm):
     reason = forms.CharField(
         label=_("原因"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})

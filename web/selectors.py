@@ -38,6 +38,7 @@ REASON_TEXT = {
     rules.HEALTH_CHECK_EXPIRED: _("健康体检已过期，请重新体检。"),
     rules.BUSY: _("该时间段已有订单。"),
     rules.OUTSIDE_AVAILABILITY: _("不在您设置的可服务时间内。"),
+    rules.ON_LEAVE: _("这段时间您请假了。"),
 }
 
 

@@ -10,14 +10,17 @@ from web.views import (
     career,
     federation,
     household,
+    open_board,
     order_safety,
     orders,
     payments,
     pwa,
+    rebooking,
     reliability,
     roster_invitations,
     safety_alerts,
     service_cards,
+    time_off,
     worker,
 )
 from web.views.agency import urls as agency_urls
@@ -73,6 +76,7 @@ urlpatterns = [
 ]
 # agency console, payments, federation dashboard
 urlpatterns += agency_urls.routes() + payments.ROUTES + federation.ROUTES
+urlpatterns += rebooking.ROUTES + time_off.ROUTES + open_board.ROUTES
 
 # service cards, reliability and appeals, the career record, safety alerts, safety on the order
 urlpatterns += [

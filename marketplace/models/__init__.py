@@ -6,6 +6,7 @@ from .credentials import Certificate, HealthCheck, TrainingKind, TrainingRecord
 from .identity import IdentityChange, IdentityField
 from .people import FederationOfficerProfile, HouseholdProfile, Role, User, WorkerProfile
 from .service_cards import ServiceCard
+from .time_off import TimeOff
 
 __all__ = [
     "Agency",
@@ -25,6 +26,7 @@ __all__ = [
     "Role",
     "RosterEntry",
     "ServiceCard",
+    "TimeOff",
     "TrainingKind",
     "TrainingRecord",
     "User",

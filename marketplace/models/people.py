@@ -134,6 +134,8 @@ class WorkerProfile(models.Model):
     completed_jobs = models.PositiveIntegerField(default=0)
     no_shows = models.PositiveIntegerField(default=0)
     late_cancellations = models.PositiveIntegerField(default=0)
+    # Distinct households that booked her again ("再约一次"): a reliability signal in ranking.
+    asked_again_count = models.PositiveIntegerField(_("再约雇主数"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -155,6 +157,7 @@ class WorkerProfile(models.Model):
                     "completed_jobs",
                     "no_shows",
                     "late_cancellations",
+                    "asked_again_count",
                     "is_verified",
                     "is_accepting_offers",
                 ],

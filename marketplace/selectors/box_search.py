@@ -63,6 +63,7 @@ _ROW_COLUMNS = (
     "completed_jobs",
     "no_shows",
     "late_cancellations",
+    "asked_again_count",
 )
 
 

@@ -1,4 +1,4 @@
-"""Who may serve (PRODUCT.md §3): credentials, busy time and weekly availability.
+"""Who may serve (PRODUCT.md §3): credentials, busy time, weekly availability and time off.
 
 `eligible_workers` is the credential rule as one SQL filter (matching builds on it);
 `worker_eligibility` explains one worker's standing with reason codes (accept-time checks, and
@@ -23,6 +23,7 @@ from marketplace.models import (
     Certificate,
     HealthCheck,
     Role,
+    TimeOff,
     TrainingKind,
     TrainingRecord,
     WorkerProfile,
@@ -48,6 +49,7 @@ NO_HEALTH_CHECK = "no_health_check"
 HEALTH_CHECK_EXPIRED = "health_check_expired"
 BUSY = "busy"
 OUTSIDE_AVAILABILITY = "outside_availability"
+ON_LEAVE = "on_leave"
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,21 @@ def not_busy(slots: Sequence[Slot], *, busy: BusyRows) -> Q | Exists:
     return ~Exists(busy(slots).filter(worker=OuterRef("pk")))
 
 
+# --- time off --------------------------------------------------------------------------------
+
+
+def time_off_overlapping(slots: Sequence[Slot]) -> QuerySet[TimeOff]:
+    """Time off overlapping any of the slots (whole local days, see TimeOff)."""
+    return TimeOff.objects.filter(overlapping(slots))
+
+
+def not_on_leave(slots: Sequence[Slot]) -> Q | Exists:
+    """A WorkerProfile filter: no time off overlapping the slots."""
+    if not slots:
+        return Q()
+    return ~Exists(time_off_overlapping(slots).filter(worker=OuterRef("pk")))
+
+
 # --- weekly availability ----------------------------------------------------------------------
 
 
@@ -233,8 +250,8 @@ def worker_eligibility(
 ) -> Eligibility:
     """Whether `worker` may serve `category` at `slots` (today when none), and what is missing.
 
-    Busy time is judged with `busy` (see BusyRows) when slots are given; without it only her
-    credentials and weekly availability are. Distance is not judged here (it depends on the
+    Busy time is judged with `busy` (see BusyRows) when slots are given, and so is her time
+    off; without slots only her credentials are. Distance is not judged here (it depends on the
     request's point; see find_matches).
     """
     starts_on, ends_on = service_dates(slots)
@@ -263,6 +280,8 @@ def worker_eligibility(
             reasons.append(BUSY)
         if not is_available(worker.availability, slots):
             reasons.append(OUTSIDE_AVAILABILITY)
+        if time_off_overlapping(slots).filter(worker_id=worker.pk).exists():
+            reasons.append(ON_LEAVE)
     return Eligibility(is_eligible=not reasons, reasons=reasons)
 
 

@@ -19,6 +19,7 @@ from marketplace.selectors.eligibility import (
     Slot,
     eligible_workers,
     not_busy,
+    not_on_leave,
     service_dates,
 )
 
@@ -30,11 +31,11 @@ def eligible_queryset(
     busy: BusyRows,
     dates: tuple[dt.date, dt.date] | None = None,
 ) -> QuerySet:
-    """The credential and busy-time rules of a request (dates: its service dates by default;
-    busy: the busy-time check, see eligibility.BusyRows)."""
+    """The credential, busy-time and time-off rules of a request (dates: its service dates by
+    default; busy: the busy-time check, see eligibility.BusyRows)."""
     starts_on, ends_on = dates or service_dates(slots)
     return eligible_workers(category=category, starts_on=starts_on, ends_on=ends_on).filter(
-        not_busy(slots, busy=busy)
+        not_busy(slots, busy=busy), not_on_leave(slots)
     )
 
 

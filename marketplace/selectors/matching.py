@@ -28,8 +28,9 @@ Pipeline, so that a search never scans every worker:
 
 Ranking (marketplace.selectors.ranking): 0.55 × distance (1 - d/R) + 0.25 × Bayesian rating
 ((5 × 4.0 + rating_sum) / (5 + rating_count), scaled to 0..1) + 0.10 × experience
-(jobs / (jobs + 20)) + 0.10 × reliability ((jobs + 1) / (jobs + 1 + 2 × no-shows + late
-cancellations)); higher is better, ties broken by the smaller worker id.
+(jobs / (jobs + 20)) + 0.10 × reliability (0.75 × (jobs + 1) / (jobs + 1 + 2 × no-shows +
+late cancellations) + 0.25 × asked_again / (asked_again + 3)); higher is better, ties broken
+by the smaller worker id.
 """
 
 from __future__ import annotations
@@ -110,6 +111,7 @@ def _exact(
             completed_jobs=worker.completed_jobs,
             no_shows=worker.no_shows,
             late_cancellations=worker.late_cancellations,
+            asked_again=worker.asked_again_count,
         )
         survivors.append(_Scored(worker, score))
     survivors.sort(key=lambda item: (-item.score, item.worker.pk))
@@ -269,7 +271,7 @@ def _exact_row(
     row: tuple, availability, *, latitude: float, longitude: float, max_distance_km: float, slots
 ) -> float | None:
     """The score of a head row that passes the exact distance and availability checks."""
-    (_, base_lat, base_lon, radius, _, r_sum, r_count, jobs, no_shows, late) = row[:10]
+    (_, base_lat, base_lon, radius, _, r_sum, r_count, jobs, no_shows, late, asked) = row[:11]
     distance = great_circle_km(latitude, longitude, base_lat, base_lon)
     if not within_radius(distance, min(radius, max_distance_km)):
         return None
@@ -287,4 +289,5 @@ def _exact_row(
         completed_jobs=jobs,
         no_shows=no_shows,
         late_cancellations=late,
+        asked_again=asked,
     )

@@ -13,8 +13,11 @@ score = 0.55 * distance + 0.25 * rating + 0.10 * experience + 0.10 * reliability
   (5 + rating_count): a newcomer counts as 4.0 and each review moves her towards her own mean.
 - experience = completed_jobs / (completed_jobs + 20): 0 for a newcomer, 0.5 after 20 jobs,
   saturating towards 1 (diminishing returns, like a log scale, but computable in plain SQL).
-- reliability = (completed_jobs + 1) / (completed_jobs + 1 + 2 × no_shows +
-  late_cancellations): 1.0 with a clean record; a no-show weighs twice a late cancellation.
+- reliability = 0.75 × record + 0.25 × return, where record = (completed_jobs + 1) /
+  (completed_jobs + 1 + 2 × no_shows + late_cancellations) (1.0 with a clean record; a no-show
+  weighs twice a late cancellation) and return = asked_again / (asked_again + 3), asked_again
+  being the number of distinct households that booked her again ("再约一次"): 0 for a
+  newcomer, 0.5 after three households came back. A newcomer with a clean record scores 0.75.
 """
 
 from __future__ import annotations
@@ -28,6 +31,9 @@ RATING_PRIOR_WEIGHT = 5
 EXPERIENCE_HALF_JOBS = 20.0
 NO_SHOW_WEIGHT = 2.0
 LATE_CANCELLATION_WEIGHT = 1.0
+RECORD_SHARE = 0.75
+RETURN_SHARE = 0.25
+RETURN_HALF_HOUSEHOLDS = 3.0
 
 WEIGHT_DISTANCE = 0.55
 WEIGHT_RATING = 0.25
@@ -42,14 +48,29 @@ def bayesian_rating(rating_sum: int, rating_count: int) -> float:
     )
 
 
-def reliability(completed_jobs: int, no_shows: int, late_cancellations: int) -> float:
-    """Share of good outcomes, with one free good job so a newcomer starts at 1.0."""
+def incident_record(completed_jobs: int, no_shows: int, late_cancellations: int) -> float:
+    """Share of good outcomes, with one free good job so a clean newcomer starts at 1.0."""
     good = float(completed_jobs) + 1.0
     return good / (
         good
         + NO_SHOW_WEIGHT * float(no_shows)
         + LATE_CANCELLATION_WEIGHT * float(late_cancellations)
     )
+
+
+def households_returning(asked_again: int) -> float:
+    """0 for nobody, 0.5 after three households booked her again, saturating towards 1."""
+    returning = float(asked_again)
+    return returning / (returning + RETURN_HALF_HOUSEHOLDS)
+
+
+def reliability(
+    completed_jobs: int, no_shows: int, late_cancellations: int, asked_again: int = 0
+) -> float:
+    """Her incident record, blended with how many households came back to her."""
+    return RECORD_SHARE * incident_record(
+        completed_jobs, no_shows, late_cancellations
+    ) + RETURN_SHARE * households_returning(asked_again)
 
 
 def experience(completed_jobs: int) -> float:
@@ -91,6 +112,7 @@ def match_score(
     completed_jobs: int,
     no_shows: int,
     late_cancellations: int,
+    asked_again: int = 0,
 ) -> float:
     """The documented score (module docstring); same arithmetic as `score_expression`."""
     radius = min(float(service_radius_km), float(max_distance_km))
@@ -104,7 +126,8 @@ def match_score(
         WEIGHT_DISTANCE * distance_part
         + WEIGHT_RATING * rating_part
         + WEIGHT_EXPERIENCE * experience(completed_jobs)
-        + WEIGHT_RELIABILITY * reliability(completed_jobs, no_shows, late_cancellations)
+        + WEIGHT_RELIABILITY
+        * reliability(completed_jobs, no_shows, late_cancellations, asked_again)
     )
 
 
@@ -153,13 +176,15 @@ def score_sql(
     own_radius = column("service_radius_km")
     radius = f"(CASE WHEN {own_radius} < %s THEN {own_radius} ELSE %s END)"
     jobs = as_float("completed_jobs")
+    asked = as_float("asked_again_count")
     score = (
         f"%s * (1.0 - SQRT({planar}) / {radius})"
         f" + %s * ((((%s + {as_float('rating_sum')})"
         f" / (%s + {as_float('rating_count')})) - 1.0) / 4.0)"
         f" + %s * ({jobs} / ({jobs} + %s))"
-        f" + %s * (({jobs} + 1.0) / ((({jobs} + 1.0) + %s * {as_float('no_shows')})"
+        f" + %s * (%s * (({jobs} + 1.0) / ((({jobs} + 1.0) + %s * {as_float('no_shows')})"
         f" + %s * {as_float('late_cancellations')}))"
+        f" + %s * ({asked} / ({asked} + %s)))"
     )
     params = [
         WEIGHT_DISTANCE,
@@ -172,7 +197,10 @@ def score_sql(
         WEIGHT_EXPERIENCE,
         EXPERIENCE_HALF_JOBS,
         WEIGHT_RELIABILITY,
+        RECORD_SHARE,
         NO_SHOW_WEIGHT,
         LATE_CANCELLATION_WEIGHT,
+        RETURN_SHARE,
+        RETURN_HALF_HOUSEHOLDS,
     ]
     return score, planar, params, planar_params

@@ -1,4 +1,5 @@
 from .alerts import SafetyAlert, SafetyAlertKind
+from .applications import RequestApplication
 from .contracts import Contract, ContractSignature
 from .offers import Offer
 from .orders import Dispute, Order, OrderEvent
@@ -9,15 +10,18 @@ from .payments import (
     PayoutAccount,
     WebhookEvent,
 )
+from .rebooking import AskedAgain, FavouriteWorker
 from .request_events import RequestEvent, RequestEventKind
 from .requests import Occurrence, ServiceRequest
 from .reviews import Review
 from .start_codes import StartCode
 
 __all__ = [
+    "AskedAgain",
     "Contract",
     "ContractSignature",
     "Dispute",
+    "FavouriteWorker",
     "LedgerEntry",
     "Occurrence",
     "Offer",
@@ -26,6 +30,7 @@ __all__ = [
     "Payment",
     "PaymentOperation",
     "PayoutAccount",
+    "RequestApplication",
     "RequestEvent",
     "RequestEventKind",
     "Review",

@@ -66,6 +66,25 @@ class ServiceRequest(models.Model):
     )
     placement_unit_price = models.PositiveIntegerField(_("单价（分）"), null=True, blank=True)
     trial_days = models.PositiveSmallIntegerField(_("试用期（天）"), default=0)
+    # "再约一次": the worker a household asked for again; her offer goes out first, alone.
+    preferred_worker = models.ForeignKey(
+        "marketplace.WorkerProfile",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("指定服务员"),
+    )
+    rebooked_from = models.ForeignKey(
+        "orders.Order",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rebookings",
+        verbose_name=_("再约自订单"),
+    )
+    # 抢单大厅: a worker who finds the request herself may take it at once (else she applies).
+    allows_instant_accept = models.BooleanField(_("允许服务员直接抢单"), default=False)
     offer_wave = models.PositiveSmallIntegerField(_("已发出的邀约轮次"), default=0)
     idempotency_key = models.CharField(max_length=100, null=True, blank=True, editable=False)
     cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True)
@@ -131,6 +150,15 @@ class Occurrence(models.Model):
     # Per-visit attendance: a recurring order is checked in and out visit by visit.
     checked_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
     checked_out_at = models.DateTimeField(_("签退时间"), null=True, blank=True)
+    # Set when her worker took time off over this booked visit: a substitute is needed.
+    worker_time_off = models.ForeignKey(
+        "marketplace.TimeOff",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="visits",
+        verbose_name=_("服务员请假"),
+    )
 
     class Meta:
         ordering = ["starts_at"]

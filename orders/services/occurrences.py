@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from backend.exceptions import Conflict, NotFound, PermissionDeniedError, ValidationFailed
 from marketplace.models import User
+from marketplace.selectors.eligibility import time_off_overlapping
 from orders.locks import lock_occurrence, lock_order, lock_visits, lock_worker
 from orders.models import Occurrence, Order, ServiceRequest
 from orders.parties import party_of
@@ -188,10 +189,14 @@ def occurrence_move(
                 exclude_order_id=occurrence.order_id,
             ):
                 raise Conflict(_("服务员在新的时间已有其他服务。"), code="busy")
+            on_leave = time_off_overlapping([(starts_at, ends_at)])
+            if on_leave.filter(worker_id=occurrence.worker_id).exists():
+                raise Conflict(_("服务员在新的时间请假。"), code="on_leave")
         moved_from = [occurrence.starts_at.isoformat(), occurrence.ends_at.isoformat()]
         occurrence.starts_at, occurrence.ends_at = starts_at, ends_at
         occurrence.change_reason = reason[:200]
-        occurrence.save(update_fields=["starts_at", "ends_at", "change_reason"])
+        occurrence.worker_time_off = None  # moved out of her time off: no substitute needed
+        occurrence.save(update_fields=["starts_at", "ends_at", "change_reason", "worker_time_off"])
         service_request = occurrence.request
         if service_request.kind == RequestKind.ONE_OFF:
             ServiceRequest.objects.filter(pk=service_request.pk).update(

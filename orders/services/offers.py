@@ -75,7 +75,7 @@ def offer_payload(offer: Offer, service_request: ServiceRequest) -> dict:
     }
 
 
-def _offer_expiry(now: dt.datetime) -> dt.datetime:
+def offer_expiry(now: dt.datetime) -> dt.datetime:
     return now + dt.timedelta(minutes=settings.MEIJIA["OFFER_TTL_MINUTES"])
 
 
@@ -111,7 +111,7 @@ def offer_wave_send(*, request_id: int, now: dt.datetime | None = None) -> list[
         ).update(offer_wave=wave)
         if not claimed:  # someone else sent this wave meanwhile
             return []
-        expires_at = _offer_expiry(now)
+        expires_at = offer_expiry(now)
         offers = Offer.objects.bulk_create(
             [
                 Offer(
@@ -195,7 +195,7 @@ def offer_invite(*, request_id: int, household: User, worker_id: int) -> tuple[O
                 score=candidate.score,
                 distance_km=candidate.distance_km,
                 created_by=household,
-                expires_at=_offer_expiry(now),
+                expires_at=offer_expiry(now),
             )
             offers_sent_record(offers=[offer], actor=household)
             send_event_on_commit(

@@ -159,9 +159,14 @@ def test_bayesian_rating_and_reliability_formulas():
     assert ranking.bayesian_rating(0, 0) == 4.0
     assert ranking.bayesian_rating(5, 1) == pytest.approx(25 / 6)
     assert ranking.bayesian_rating(50, 10) == pytest.approx(70 / 15)
-    assert ranking.reliability(0, 0, 0) == 1.0
-    assert ranking.reliability(9, 1, 0) == pytest.approx(10 / 12)
-    assert ranking.reliability(9, 0, 2) == pytest.approx(10 / 12)
+    assert ranking.incident_record(0, 0, 0) == 1.0
+    assert ranking.incident_record(9, 1, 0) == pytest.approx(10 / 12)
+    assert ranking.incident_record(9, 0, 2) == pytest.approx(10 / 12)
+    assert ranking.reliability(0, 0, 0) == 0.75
+    assert ranking.reliability(0, 0, 0, asked_again=3) == pytest.approx(0.75 + 0.25 * 0.5)
+    assert ranking.reliability(9, 1, 0, asked_again=1) == pytest.approx(
+        0.75 * 10 / 12 + 0.25 * 1 / 4
+    )
 
 
 def test_busy_and_ineligible_workers_are_not_matched():
@@ -360,6 +365,7 @@ def reference(*, category, latitude, longitude, max_distance_km, slots, limit=No
             completed_jobs=worker.completed_jobs,
             no_shows=worker.no_shows,
             late_cancellations=worker.late_cancellations,
+            asked_again=worker.asked_again_count,
         )
         found.append((-score, worker.pk))
     found.sort()

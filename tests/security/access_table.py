@@ -144,6 +144,30 @@ ACCESS: dict[str, dict[str, str]] = {
     "/api/v1/orders/{order_id}/": {
         "get": "owner:household owner:worker owner:agency",
     },
+    "/api/v1/orders/{order_id}/rebook/": {
+        "post": "owner:household",
+    },
+    "/api/v1/open-requests/{request_id}/take/": {
+        "post": "worker",
+    },
+    "/api/v1/requests/{request_id}/applications/": {
+        "get": "owner:household",
+    },
+    "/api/v1/requests/{request_id}/applications/{request_application_id}/accept/": {
+        "post": "owner:household",
+    },
+    "/api/v1/requests/{request_id}/instant-accept/": {
+        "post": "owner:household",
+    },
+    "/api/v1/workers/me/time-off/{time_off_id}/": {
+        "delete": "owner:worker",
+    },
+    "/api/v1/agencies/{agency_id}/substitutes-needed/": {
+        "get": "operator owner:agency",
+    },
+    "/api/v1/favourites/{worker_id}/": {
+        "delete": "owner:household",
+    },
     "/api/v1/orders/{order_id}/cancel/": {
         "post": "owner:household owner:worker owner:agency",
     },

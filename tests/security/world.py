@@ -15,9 +15,9 @@ from functools import cached_property
 from django.apps import apps
 from django.utils import timezone
 
-from marketplace.models import AgencyStaff, Category, RosterEntry
+from marketplace.models import AgencyStaff, Category, RosterEntry, TimeOff
 from notifications.models import Notification
-from orders.models import Offer
+from orders.models import FavouriteWorker, Offer, RequestApplication
 from orders.services.offers import offer_accept, offer_invite
 from tests import factories
 from tests.orders.flow_helpers import make_request
@@ -72,6 +72,30 @@ class World:
     def order(self):
         service_request = make_request(household=self.household, starts_at=factories.future(48))
         return offer_accept(offer_id=self._offer_to_worker(service_request).pk, worker=self.worker)
+
+    @cached_property
+    def request_application(self):
+        """Another worker asked for household A's open request."""
+        return RequestApplication.objects.create(
+            request=self.open_request, worker=factories.WorkerFactory()
+        )
+
+    @cached_property
+    def time_off(self):
+        """Worker A's days off next month."""
+        first = timezone.localdate() + dt.timedelta(days=30)
+        return TimeOff.objects.create(
+            worker=self.worker,
+            starts_on=first,
+            ends_on=first,
+            starts_at=timezone.now() + dt.timedelta(days=30),
+            ends_at=timezone.now() + dt.timedelta(days=31),
+        )
+
+    @cached_property
+    def favourite(self):
+        """Household A keeps worker A, who served it (the order above)."""
+        return FavouriteWorker.objects.create(household=self.order.household, worker=self.worker)
 
     @cached_property
     def open_request(self):
@@ -231,6 +255,12 @@ class World:
             "appeal_id": lambda: self.appeal.pk,
             "token": lambda: self.token_for(path),
         }
+        if parameter == "request_application_id":
+            return self.request_application.pk
+        if parameter == "time_off_id":
+            return self.time_off.pk
+        if parameter == "worker_id" and path.startswith("/api/v1/favourites/"):
+            return self.favourite.worker_id
         if parameter in simple:
             return simple[parameter]()
         if parameter == "entry_id":

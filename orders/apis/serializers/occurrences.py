@@ -10,6 +10,9 @@ from orders.statuses import OccurrenceStatus
 
 class OccurrenceOutput(serializers.ModelSerializer):
     request = serializers.IntegerField(source="request_id")
+    needs_substitute = serializers.SerializerMethodField(
+        help_text="Her worker is on leave then: a substitute or another time is needed"
+    )
     order = serializers.IntegerField(source="order_id", allow_null=True)
     worker = serializers.IntegerField(source="worker_id", allow_null=True)
 
@@ -25,7 +28,11 @@ class OccurrenceOutput(serializers.ModelSerializer):
             "original_starts_at",
             "status",
             "change_reason",
+            "needs_substitute",
         ]
+
+    def get_needs_substitute(self, obj) -> bool:
+        return obj.worker_time_off_id is not None and obj.status == OccurrenceStatus.SCHEDULED
 
 
 class OccurrenceMoveInput(serializers.Serializer):
@@ -48,6 +55,12 @@ class OccurrenceSerializer(serializers.Serializer):
     checked_in_at = serializers.DateTimeField(allow_null=True)
     checked_out_at = serializers.DateTimeField(allow_null=True)
     attendance = serializers.SerializerMethodField()
+    needs_substitute = serializers.SerializerMethodField(
+        help_text="Her worker is on leave then: a substitute or another time is needed"
+    )
+
+    def get_needs_substitute(self, obj) -> bool:
+        return obj.worker_time_off_id is not None and obj.status == OccurrenceStatus.SCHEDULED
 
     def get_attendance(self, obj) -> str:
         """cancelled | checked_out | checked_in | missed (ended without a check-in) | upcoming."""

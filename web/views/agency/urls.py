@@ -17,6 +17,7 @@ from web.views.agency.orders import contracts, dispute_resolve, disputes, orders
 from web.views.agency.roster import roster, roster_end, roster_invite
 from web.views.agency.staff import staff, staff_remove, staff_role
 from web.views.agency.statements import statement, statement_csv
+from web.views.time_off import substitutes
 
 CONSOLE_ROUTES = [
     ("", home, "home"),
@@ -38,6 +39,7 @@ CONSOLE_ROUTES = [
     ("staff/<int:staff_id>/remove/", staff_remove, "staff-remove"),
     ("statement/", statement, "statement"),
     ("statement.csv", statement_csv, "statement-csv"),
+    ("substitutes/", substitutes, "substitutes"),
 ]
 
 
