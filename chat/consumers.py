@@ -8,8 +8,10 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils.translation import gettext
 
+from chat.batch_services import ChatSend
 from chat.selectors import MAX_PAGE, messages_after, order_for_party
-from chat.services import CHAT_MESSAGE, chat_mark_read, chat_message_frame, chat_message_send
+from chat.services import CHAT_MESSAGE, chat_mark_read, chat_message_frame
+from chat.writer import chat_writer
 from notifications.consumers import FrameHandler, TokenBucket, UserConsumer
 from notifications.frames import int_field, string_field
 
@@ -17,13 +19,6 @@ from notifications.frames import int_field, string_field
 MAX_RESYNC_MESSAGES = 1000
 # Chat ids remembered per order per socket to keep a resync from repeating live messages.
 MAX_LIVE_IDS = 2000
-
-
-def _send_sync(*, order_id: int, user, body, client_id) -> tuple[dict, bool]:
-    message, created = chat_message_send(
-        order_id=order_id, sender=user, body=body, client_id=client_id
-    )
-    return chat_message_frame(message), created
 
 
 def _resync_sync(*, order_id: int, user, after: int) -> tuple[list[dict], bool]:
@@ -73,12 +68,13 @@ class ChatConsumer(UserConsumer):
                 client_id=client_id,
             )
             return
-        frame, created = await database_sync_to_async(_send_sync)(
-            order_id=order_id, user=self.user, body=body, client_id=client_id
+        # Stored with the sends of every other socket that arrived meanwhile (chat.writer).
+        message, created = await chat_writer().send(
+            ChatSend(order_id=order_id, sender=self.user, body=body, client_id=client_id)
         )
         if not created:
             # Already stored and delivered: answer this socket only, so it learns the id.
-            await self.send_json({**frame, "duplicate": True})
+            await self.send_json({**chat_message_frame(message), "duplicate": True})
 
     async def chat_read(self, content):
         order_id = int_field(content, "order", minimum=1)

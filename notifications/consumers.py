@@ -11,6 +11,7 @@ import json
 import time
 from collections.abc import Awaitable, Callable
 
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.utils.translation import gettext
@@ -88,6 +89,16 @@ class UserConsumer(AsyncJsonWebsocketConsumer):
         expires_at = self.scope.get("token_expires_at")
         if expires_at:
             self.expiry_task = asyncio.create_task(self.close_when_expired(expires_at))
+
+    async def dispatch(self, message):
+        # Channels would first close stale database connections, a round trip through the
+        # database thread for every frame in and every push out. This socket reaches the database
+        # only through database_sync_to_async, which does that around each call itself, or the
+        # chat writer, which keeps a connection of its own.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def socket_opened(self) -> None:
         """Set up per-socket state of a subclass (the user is signed in, the socket accepted)."""

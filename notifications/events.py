@@ -5,16 +5,12 @@ and, once the transaction commits, pushes the event to each recipient's socket g
 is ever broadcast: recipients are explicit user ids. (STYLE.md "Real time")
 """
 
-import logging
 from collections.abc import Iterable
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 
 from notifications.models import Notification
-
-logger = logging.getLogger(__name__)
+from notifications.publisher import publish
 
 # Event types (PRODUCT.md §5). Chat travels by its own path (chat.services), no inbox row.
 OFFER_CREATED = "offer.created"
@@ -29,17 +25,13 @@ def user_group(user_id: int) -> str:
 
 
 def push_to_users(user_ids: Iterable[int], frame: dict) -> None:
-    """Send a frame to the sockets of the given users now (call after commit)."""
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    for user_id in sorted(set(user_ids)):
-        try:
-            async_to_sync(layer.group_send)(
-                user_group(user_id), {"type": "push.frame", "frame": frame}
-            )
-        except Exception:  # the inbox row is already stored; a socket miss is recoverable
-            logger.exception("could not push %s to user %s", frame.get("type"), user_id)
+    """Send a frame to the sockets of the given users now (call after commit): one batch for
+    all of them, handed to the process's publisher without waiting (notifications.publisher)."""
+    publish([_push(user_id, frame) for user_id in sorted(set(user_ids))])
+
+
+def _push(user_id: int, frame: dict) -> tuple[str, dict]:
+    return user_group(user_id), {"type": "push.frame", "frame": frame}
 
 
 def push_on_commit(*, recipients: Iterable[int], frame: dict) -> None:
@@ -64,15 +56,20 @@ def send_event_on_commit(
     by_user = {n.user_id: n for n in notifications}
 
     def push() -> None:
-        for user_id in user_ids:
-            notification = by_user[user_id]
-            frame = {
-                "type": event_type,
-                "notification_id": notification.pk,
-                "created_at": notification.created_at.isoformat(),
-                **payload,
-            }
-            push_to_users([user_id], frame)
+        publish(
+            [
+                _push(
+                    user_id,
+                    {
+                        "type": event_type,
+                        "notification_id": by_user[user_id].pk,
+                        "created_at": by_user[user_id].created_at.isoformat(),
+                        **payload,
+                    },
+                )
+                for user_id in user_ids
+            ]
+        )
 
     transaction.on_commit(push)
     return notifications

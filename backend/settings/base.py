@@ -26,8 +26,9 @@ IS_PRODUCTION = False
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
+# daphne is not an app here: gunicorn workers would import twisted for nothing. Sockets are
+# served by the `daphne` command; development's settings add it back for `runserver`.
 INSTALLED_APPS = [
-    "daphne",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -194,3 +194,15 @@ def test_too_many_cells_means_no_cell_filter():
     everything = geo.cells_for_box(polar, max_cells=10**9)
     assert len(everything) % geo.GRID_COLUMNS == 0  # whole rows
     assert geo.cell_for(89.99, 40.0) in everything and geo.cell_for(89.9, -140.0) in everything
+
+
+def test_display_distance_is_geopys_geodesic_to_the_last_bit():
+    import random
+
+    from geopy.distance import geodesic
+
+    rng = random.Random(7)
+    for _ in range(500):
+        a = (rng.uniform(-89, 89), rng.uniform(-180, 180))
+        b = (a[0] + rng.uniform(-1, 1), a[1] + rng.uniform(-1, 1))
+        assert geo.geodesic_km(*a, *b) == geodesic(a, b).km
