@@ -6,8 +6,9 @@
 - Per address: `LOGIN_ADDRESS_FAILURE_LIMIT` failures (any usernames) within
   `LOGIN_ADDRESS_WINDOW_MINUTES` lock the address; a success does not clear this count, so
   signing in to one's own account between guesses buys no more guesses.
-A refused (locked) attempt is not counted and checks no password. Counts live in the cache
-(Redis in production, shared by every process; `add` then `incr` is atomic there), each
+A try is counted before its password is checked (so concurrent guesses cannot overrun the
+limits); a refused (locked) try is not counted and checks no password. Counts live in the
+cache (Redis in production, shared by every process; `add` then `incr` is atomic there), each
 expiring with its window. The address is `backend.client_address`'s.
 
 django-axes (used before) cannot express this: one failure limit serves every parameter
@@ -60,10 +61,6 @@ def address_key(address: str) -> str:
     return f"{KEY_PREFIX}:address:{_digest(address)}"
 
 
-def _count(key: str) -> int:
-    return int(cache.get(key) or 0)
-
-
 def _bump(key: str, seconds: int) -> int:
     cache.add(key, 0, timeout=seconds)  # starts the window; no-op when it is running
     try:
@@ -73,25 +70,35 @@ def _bump(key: str, seconds: int) -> int:
         return 1
 
 
-def lockout_seconds(username: str, address: str) -> int:
-    """0 when the pair may try a password, else the seconds of its cool-off."""
+def _give_back(key: str) -> None:
+    try:
+        if cache.decr(key) < 0:
+            cache.delete(key)
+    except ValueError:  # the window ended meanwhile: nothing to give back
+        pass
+
+
+def login_try_claim(*, username: str, address: str) -> int:
+    """Count a try before its password is checked (atomic, so concurrent guesses cannot all
+    pass a check-then-count): 0 when it may go ahead, else the cool-off in seconds (and
+    nothing stays counted)."""
     rules = policy()
-    if _count(address_key(address)) >= rules.address_limit:
+    pair, per_address = pair_key(username, address), address_key(address)
+    if _bump(per_address, rules.address_seconds) > rules.address_limit:
+        _give_back(per_address)
         return rules.address_seconds
-    if _count(pair_key(username, address)) >= rules.pair_limit:
+    if _bump(pair, rules.pair_seconds) > rules.pair_limit:
+        _give_back(pair)
+        _give_back(per_address)
         return rules.pair_seconds
     return 0
 
 
-def login_failure_record(*, username: str, address: str) -> None:
-    rules = policy()
-    _bump(pair_key(username, address), rules.pair_seconds)
-    _bump(address_key(address), rules.address_seconds)
-
-
 def login_success_record(*, username: str, address: str) -> None:
-    """Clear the pair's count; the address's count stays (see the module docstring)."""
+    """The right password: clear the pair's count, and give back the address's claimed try
+    without clearing the failures counted there (see the module docstring)."""
     cache.delete(pair_key(username, address))
+    _give_back(address_key(address))
 
 
 class LockoutModelBackend(ModelBackend):
@@ -105,14 +112,12 @@ class LockoutModelBackend(ModelBackend):
             # No caller to attribute the attempt to (a management command, a test).
             return super().authenticate(request, username, password, **kwargs)
         address = client_address(request) or "unknown"
-        wait = lockout_seconds(str(username), address)
+        wait = login_try_claim(username=str(username), address=address)
         if wait:
             request.login_locked_out = True
             request.login_retry_after = wait
             raise PermissionDenied("locked out")  # stops authenticate() trying further
         user = super().authenticate(request, username, password, **kwargs)
-        if user is None:
-            login_failure_record(username=str(username), address=address)
-        else:
+        if user is not None:  # a failure stays counted as claimed
             login_success_record(username=str(username), address=address)
         return user

@@ -171,3 +171,31 @@ def test_defaults_are_the_documented_ones():
     assert (base.LOGIN_ADDRESS_FAILURE_LIMIT, base.LOGIN_ADDRESS_WINDOW_MINUTES) == (30, 60)
     assert base.AUTHENTICATION_BACKENDS == ["backend.login_lockout.LockoutModelBackend"]
     assert "axes" not in base.INSTALLED_APPS
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_guesses_cannot_overrun_the_pair_limit():
+    import threading
+
+    from django.db import close_old_connections
+
+    user = user_named()
+    statuses: list[int] = []
+    barrier = threading.Barrier(12)
+
+    def guess():
+        close_old_connections()
+        try:
+            barrier.wait(timeout=30)
+            statuses.append(api_login(user.username, "wrong", "10.5.0.1").status_code)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=guess) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(statuses) == [401] * 5 + [429] * 7
+    assert api_login(user.username, PASSWORD, "10.5.0.1").status_code == 429
+    assert api_ok(user.username, PASSWORD, "10.5.0.2")
