@@ -2,8 +2,9 @@
 authenticated WebSocket connections it holds (ramped in steps up to --max, with the process's
 memory per connection and the failures), and how long an order update takes to reach 100
 connected parties (p50/p95), pushed the way the services push (notifications.events
-.push_to_users → group_send to each party's group). Baseline in the same run: the same
-delivery with 1 party.
+.push_to_users: one batch through the publisher, from a thread of an ASGI loop and from a plain
+worker thread as under gunicorn). Baselines in the same run: the same delivery with 1 party,
+and the old way (one async_to_sync(group_send) per recipient from a worker thread).
 
     .venv/bin/python bench/bench_socket_scale.py [--max 2000] [--step 500] [--parties 100]
     .venv/bin/python bench/bench_socket_scale.py --smoke      # 100 sockets, 10 parties
@@ -126,11 +127,43 @@ async def hold(port: int, pid: int, tokens: list[str], maximum: int, step: int) 
     return rows
 
 
-async def delivery(port: int, parties: list[tuple[int, str]], rounds: int) -> list[float]:
-    """Milliseconds from push_to_users(...) to each party's socket receiving the frame."""
+def push_one_by_one(user_ids: list[int], frame: dict) -> None:
+    """The way pushes went before the publisher: one async_to_sync(group_send) per recipient
+    (from a worker thread: a new event loop, and a new Redis connection, each)."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    from notifications.events import user_group
+
+    layer = get_channel_layer()
+    for user_id in sorted(set(user_ids)):
+        async_to_sync(layer.group_send)(user_group(user_id), {"type": "push.frame", "frame": frame})
+
+
+def push_from_worker_thread(user_ids: list[int], frame: dict) -> None:
+    """push_to_users as a gunicorn worker calls it, waiting until the publisher sent it."""
+    from notifications import publisher
+    from notifications.events import push_to_users
+
+    push_to_users(user_ids, frame)
+    publisher.flush(10)
+
+
+async def delivery(
+    port: int, parties: list[tuple[int, str]], rounds: int, how: str = "server"
+) -> list[float]:
+    """Milliseconds from the push to each party's socket receiving the frame. `how`: "server"
+    (push_to_users from a thread of an ASGI loop), "worker" (from a plain thread: the
+    background publisher), "one-by-one" (the old per-recipient async_to_sync, plain thread)."""
     from asgiref.sync import sync_to_async
 
     from notifications.events import push_to_users
+
+    push = {
+        "server": sync_to_async(push_to_users),
+        "worker": lambda *a: asyncio.to_thread(push_from_worker_thread, *a),
+        "one-by-one": lambda *a: asyncio.to_thread(push_one_by_one, *a),
+    }[how]
 
     sockets = [await connect(port, token) for _, token in parties]
     for s in sockets:  # the consumer joins its group after accept; a resync proves it is ready
@@ -149,7 +182,7 @@ async def delivery(port: int, parties: list[tuple[int, str]], rounds: int) -> li
         waiting = [asyncio.create_task(receive(s, marker)) for s in sockets]
         await asyncio.sleep(0.05)
         sent = time.perf_counter()
-        await sync_to_async(push_to_users)(
+        await push(
             [user_id for user_id, _ in parties],
             {"type": "order.updated", "order": 0, "status": "confirmed", "marker": marker},
         )
@@ -229,15 +262,25 @@ def main() -> None:
 
         one = asyncio.run(delivery(port, people[:1], args.rounds))
         many = asyncio.run(delivery(port, people[: args.parties], args.rounds))
-        print(f"order update delivery (push_to_users → socket), {args.rounds} rounds:")
-        for label, values in ((f"{args.parties} parties", many), ("1 party (baseline)", one)):
+        worker = asyncio.run(delivery(port, people[: args.parties], args.rounds, "worker"))
+        old = asyncio.run(delivery(port, people[: args.parties], args.rounds, "one-by-one"))
+        print(f"order update delivery (push → socket), {args.rounds} rounds:")
+        rows = (
+            (f"{args.parties} parties", many),
+            (f"{args.parties}, worker thread", worker),
+            (f"{args.parties}, one by one", old),
+            ("1 party (baseline)", one),
+        )
+        for label, values in rows:
             print(
                 f"  {label:<20} p50 {statistics.median(values):7.1f} ms   "
                 f"p95 {percentile(values, 0.95):7.1f} ms   max {max(values):7.1f} ms"
             )
         print(
             f"  ratio p95 {args.parties}/1: "
-            f"{percentile(many, 0.95) / max(percentile(one, 0.95), 0.01):.1f}×"
+            f"{percentile(many, 0.95) / max(percentile(one, 0.95), 0.01):.1f}×; "
+            f"one by one / worker thread: "
+            f"{percentile(old, 0.95) / max(percentile(worker, 0.95), 0.01):.1f}×"
         )
     finally:
         daphne.terminate()
