@@ -12,6 +12,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from notifications.delivery import deliveries_plan
 from notifications.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ def send_event_on_commit(
     notifications = Notification.objects.bulk_create(
         [Notification(user_id=user_id, type=event_type, payload=payload) for user_id in user_ids]
     )
+    deliveries_plan(notifications)  # push and SMS rows, sent by the delivery worker
     by_user = {n.user_id: n for n in notifications}
 
     def push() -> None:

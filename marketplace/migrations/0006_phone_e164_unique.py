@@ -1,0 +1,92 @@
+"""Phones in E.164 and unique per account.
+
+Existing numbers (11 mainland digits, as the old validator allowed) become +86…; anything else
+is run through phonenumbers and blanked when it is not a mainland mobile number. Where one
+number sits on several accounts (users, or worker profiles), the oldest account (lowest id)
+keeps it and the others' numbers are blanked and logged: they enter and verify a number again
+(nobody's number had been verified before this migration, so no verified number is lost).
+"""
+
+import logging
+import re
+
+from django.db import migrations, models
+
+import marketplace.phones
+
+logger = logging.getLogger("meijia.migrations")
+OLD_FORMAT = re.compile(r"^1[3-9]\d{9}$")
+
+
+def _normal(raw):
+    raw = (raw or "").strip()
+    if not raw:
+        return ""
+    if OLD_FORMAT.match(raw):
+        return "+86" + raw
+    try:
+        return marketplace.phones.phone_normalize(raw)
+    except Exception:  # noqa: BLE001 - anything unreadable is blanked
+        return ""
+
+
+def _normalise_table(model, label, *, unique):
+    seen = set()
+    changed = []
+    for row in model.objects.only("pk", "phone").order_by("pk").iterator(chunk_size=2000):
+        phone = _normal(row.phone)
+        if unique and phone and phone in seen:
+            logger.warning("%s %s: phone %s already on an older account, blanked", label, row.pk, phone)
+            phone = ""
+        if phone:
+            seen.add(phone)
+        if phone != row.phone:
+            row.phone = phone
+            changed.append(row)
+    model.objects.bulk_update(changed, ["phone"], batch_size=1000)
+
+
+def phones_to_e164(apps, schema_editor):
+    _normalise_table(apps.get_model("marketplace", "User"), "user", unique=True)
+    _normalise_table(apps.get_model("marketplace", "WorkerProfile"), "worker", unique=True)
+    _normalise_table(apps.get_model("marketplace", "HouseholdProfile"), "household", unique=False)
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('auth', '0012_alter_user_first_name_max_length'),
+        ('marketplace', '0005_safety'),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name='user',
+            name='phone_verified_at',
+            field=models.DateTimeField(blank=True, null=True, verbose_name='手机号验证时间'),
+        ),
+        migrations.AlterField(
+            model_name='householdprofile',
+            name='phone',
+            field=marketplace.phones.PhoneField(verbose_name='手机号'),
+        ),
+        migrations.AlterField(
+            model_name='user',
+            name='phone',
+            field=marketplace.phones.PhoneField(blank=True, verbose_name='手机号'),
+        ),
+        migrations.AlterField(
+            model_name='workerprofile',
+            name='phone',
+            field=marketplace.phones.PhoneField(verbose_name='手机号'),
+        ),
+        migrations.RunPython(phones_to_e164, migrations.RunPython.noop),
+        migrations.AddConstraint(
+            model_name='user',
+            constraint=models.UniqueConstraint(condition=models.Q(('phone', ''), _negated=True), fields=('phone',), name='user_phone_unique'),
+        ),
+        migrations.AddConstraint(
+            model_name='workerprofile',
+            constraint=models.UniqueConstraint(condition=models.Q(('phone', ''), _negated=True), fields=('phone',), name='worker_phone_unique'),
+        ),
+    ]
