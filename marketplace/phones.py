@@ -11,8 +11,8 @@ import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from rest_framework import serializers
 from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 
 INVALID_PHONE = _("请输入11位中国大陆手机号码。")
 E164_MAINLAND_MOBILE = re.compile(r"^\+861[3-9]\d{9}$")

@@ -135,12 +135,11 @@ def delivery_attempt(delivery: Delivery, *, now: dt.datetime) -> bool:
 
 
 def _sibling_statuses(delivery: Delivery) -> dict[str, tuple[str, int]]:
-    rows = Delivery.objects.filter(notification_id=delivery.notification_id).exclude(
-        pk=delivery.pk
-    )
-    return {channel: (status, tries) for channel, status, tries in rows.values_list(
-        "channel", "status", "attempts"
-    )}
+    rows = Delivery.objects.filter(notification_id=delivery.notification_id).exclude(pk=delivery.pk)
+    return {
+        channel: (status, tries)
+        for channel, status, tries in rows.values_list("channel", "status", "attempts")
+    }
 
 
 def _decide(delivery: Delivery, *, now: dt.datetime):
@@ -261,9 +260,7 @@ def _sms(delivery: Delivery, phone: str):
     if "sealed" in payload:
         payload["code"] = unseal(payload["sealed"])
     template, params = sms_template(notification.type, payload)
-    result = sms.sms_send(
-        phone=phone, template=template, params=params, out_id=f"d{delivery.pk}"
-    )
+    result = sms.sms_send(phone=phone, template=template, params=params, out_id=f"d{delivery.pk}")
     if result.outcome == sms.SENT:
         return DeliveryStatus.SENT, result.provider_id, ""
     return ("retry" if result.outcome == sms.RETRY else DeliveryStatus.FAILED), "", result.detail

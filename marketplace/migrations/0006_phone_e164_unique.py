@@ -10,6 +10,8 @@ keeps it and the others' numbers are blanked and logged: they enter and verify a
 import logging
 import re
 
+import django.db.models.deletion
+from django.conf import settings
 from django.db import migrations, models
 
 import marketplace.phones
@@ -57,6 +59,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
         ('marketplace', '0005_safety'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -89,4 +92,40 @@ class Migration(migrations.Migration):
             model_name='workerprofile',
             constraint=models.UniqueConstraint(condition=models.Q(('phone', ''), _negated=True), fields=('phone',), name='worker_phone_unique'),
         ),
+            migrations.CreateModel(
+            name='ResetLink',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('token_hash', models.CharField(max_length=64, unique=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('expires_at', models.DateTimeField()),
+                ('used_at', models.DateTimeField(blank=True, null=True)),
+                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reset_links_made', to=settings.AUTH_USER_MODEL)),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reset_links', to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                'verbose_name': '密码重置链接',
+                'verbose_name_plural': '密码重置链接',
+            },
+        ),
+        migrations.CreateModel(
+            name='PhoneCode',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('phone', marketplace.phones.PhoneField()),
+                ('purpose', models.CharField(choices=[('verify', '验证手机号'), ('reset', '重置密码'), ('claim', '认领账号')], max_length=10)),
+                ('code_hash', models.CharField(max_length=128)),
+                ('created_at', models.DateTimeField()),
+                ('expires_at', models.DateTimeField()),
+                ('tries', models.PositiveSmallIntegerField(default=0)),
+                ('used_at', models.DateTimeField(blank=True, null=True)),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='phone_codes', to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                'verbose_name': '手机验证码',
+                'verbose_name_plural': '手机验证码',
+                'indexes': [models.Index(fields=['phone', 'purpose', '-created_at'], name='marketplace_phone_8eb5d3_idx')],
+            },
+        ),
+    
     ]

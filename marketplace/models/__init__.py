@@ -4,6 +4,7 @@ from .blocks import HouseholdBlock
 from .catalog import Category, Division
 from .credentials import Certificate, HealthCheck, TrainingKind, TrainingRecord
 from .people import FederationOfficerProfile, HouseholdProfile, Role, User, WorkerProfile
+from .phone_codes import CodePurpose, PhoneCode, ResetLink
 from .service_cards import ServiceCard
 
 __all__ = [
@@ -11,6 +12,7 @@ __all__ = [
     "AppealStatus",
     "AgencyStaff",
     "Category",
+    "CodePurpose",
     "Certificate",
     "Division",
     "FederationOfficerProfile",
@@ -18,7 +20,9 @@ __all__ = [
     "HouseholdBlock",
     "HouseholdProfile",
     "IncidentKind",
+    "PhoneCode",
     "ReliabilityAppeal",
+    "ResetLink",
     "Role",
     "RosterEntry",
     "ServiceCard",

@@ -9,7 +9,6 @@ from marketplace import idcard
 from marketplace.phones import PhoneField
 
 
-
 class Role(models.TextChoices):
     HOUSEHOLD = "household", _("雇主家庭")
     WORKER = "worker", _("家政服务员")

@@ -13,12 +13,12 @@ import logging
 
 from django.utils import timezone
 
+from notifications.delivery import deliveries_run_due
+from notifications.presence import presence_prune
 from orders.models import Offer
 from orders.payments.payouts import payouts_send_due
 from orders.payments.retry import payment_operations_retry_due
 from orders.services.attendance import orders_auto_confirm_due
-from notifications.delivery import deliveries_run_due
-from notifications.presence import presence_prune
 from orders.services.offer_reach import offers_awaiting_reach
 from orders.services.offers import offer_expire
 from orders.services.requests import requests_expire_due
