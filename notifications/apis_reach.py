@@ -20,7 +20,7 @@ class KeysSerializer(serializers.Serializer):
 
 
 class SubscriptionSerializer(serializers.Serializer):
-    endpoint = serializers.URLField(max_length=1000, schemes=["https", "http"])
+    endpoint = serializers.URLField(max_length=1000)
     keys = KeysSerializer()
     expirationTime = serializers.IntegerField(  # noqa: N815 - the browser's PushSubscription
         required=False, allow_null=True, min_value=0, max_value=10**14
