@@ -26,6 +26,7 @@ app_name = "web"
 urlpatterns = [
     path("", accounts.home, name="home"),
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service-worker"),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
     path("accounts/register/", accounts.register, name="register"),

@@ -36,7 +36,7 @@ def _verified(worker, phone="+8613512345678"):
 
 
 def test_offer_reaches_a_closed_browser_by_push_and_accept_gives_her_the_order(
-    fake_push,
+    fake_push,  # noqa: F811
     fake_sms,  # noqa: F811
 ):
     worker = _verified(factories.WorkerFactory())
