@@ -42,7 +42,7 @@ def manifest(request):
 @cache_control(max_age=0, no_cache=True)
 def service_worker(request):
     """/sw.js at the site root, so that its scope is the whole app."""
-    path = finders.find("web/js/sw.js")
+    path = finders.find("web/sw.js")
     with open(path, encoding="utf-8") as handle:
         response = HttpResponse(handle.read(), content_type="application/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"
