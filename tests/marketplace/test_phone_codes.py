@@ -1,7 +1,10 @@
 """Phones in E.164 and unique; verification and password reset by SMS code through the real
 delivery pipeline (fake Aliyun on loopback); handed-over reset links per role."""
 
+from importlib import import_module
+
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -150,3 +153,23 @@ def test_reset_link_permissions_and_one_use(anon_client, agency_staff, household
         anon_client.post("/api/v1/auth/password-reset/link/", body, format="json").status_code
         == 400
     )
+
+
+def test_the_admin_and_model_forms_normalise_what_is_typed():
+    assert User._meta.get_field("phone").clean("135 1234 5678", None) == "+8613512345678"
+    with pytest.raises(ValidationError):
+        User._meta.get_field("phone").clean("12345", None)
+
+
+def test_the_migration_normalises_and_the_oldest_account_keeps_a_shared_number():
+    migration = import_module("marketplace.migrations.0006_phone_e164_unique")
+    older = factories.UserFactory()
+    newer = factories.UserFactory()
+    odd = factories.UserFactory()
+    User.objects.filter(pk=older.pk).update(phone="13512345678")
+    User.objects.filter(pk=newer.pk).update(phone="+8613512345678")  # the same number
+    User.objects.filter(pk=odd.pk).update(phone="0635-2345678")
+    migration.phones_to_e164(apps, None)
+    rows = User.objects.filter(pk__in=[older.pk, newer.pk, odd.pk])
+    phones = dict(rows.values_list("pk", "phone"))
+    assert phones == {older.pk: "+8613512345678", newer.pk: "", odd.pk: ""}
