@@ -132,6 +132,7 @@ class WorkerSelfSerializer(serializers.ModelSerializer):
         max_length=18, required=False, allow_blank=True, trim_whitespace=True
     )
     id_card_masked = serializers.CharField(read_only=True)
+    phone = PhoneInput(required=False)
     base_latitude = serializers.FloatField(
         min_value=-90, max_value=90, allow_null=True, required=False
     )

@@ -178,3 +178,21 @@ def test_the_migration_normalises_and_the_oldest_account_keeps_a_shared_number()
     rows = User.objects.filter(pk__in=[older.pk, newer.pk, odd.pk])
     phones = dict(rows.values_list("pk", "phone"))
     assert phones == {older.pk: "+8613512345678", newer.pk: "", odd.pk: ""}
+
+
+def test_a_changed_number_is_unverified_until_its_code_and_must_be_free():
+    worker = factories.WorkerFactory()
+    User.objects.filter(pk=worker.user_id).update(phone_verified_at=timezone.now())
+    taken = factories.WorkerFactory()
+    client = client_for(worker.user)
+    refused = client.patch("/api/v1/workers/me/", {"phone": taken.phone}, format="json")
+    assert (refused.status_code, refused.json()["field"]) == (400, "phone")
+    changed = client.patch("/api/v1/workers/me/", {"phone": "139 0000 1111"}, format="json")
+    assert changed.status_code == 200, changed.content
+    worker.refresh_from_db()
+    worker.user.refresh_from_db()
+    assert worker.phone == worker.user.phone == "+8613900001111"
+    assert worker.user.phone_verified_at is None
+    code = Notification.objects.get(user=worker.user, type="account.code")
+    assert code.payload["phone"] == "+8613900001111"
+    assert code.deliveries.get().channel == "sms"
