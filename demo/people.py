@@ -73,7 +73,7 @@ def demo_staff_accounts_ensure(*, password_hash: str, summary: DemoSummary) -> U
         password_hash,
         role=Role.FEDERATION,
         display_name="临清市妇联",
-        phone="13900009001",
+        phone="+8613900009001",
     )
     _, created = FederationOfficerProfile.objects.get_or_create(
         user=officer, defaults={"name": "张主任", "title": "临清市妇联 家政美家项目负责人"}
@@ -105,7 +105,7 @@ def demo_agencies_ensure(*, password_hash: str, summary: DemoSummary) -> list[Ag
             password_hash,
             role=Role.AGENCY_STAFF,
             display_name=f"{name}负责人",
-            phone=f"1390001{index:04d}",
+            phone=f"+861390001{index:04d}",
         )
         _, created = AgencyStaff.objects.get_or_create(
             user=owner, defaults={"agency": agency, "staff_role": AgencyStaff.StaffRole.OWNER}
@@ -123,14 +123,18 @@ def _household_rows(*, count: int, seed: int) -> list[tuple]:
     """(username, name, phone, division, point, address) for demo-household and `count` more."""
     divisions = list(Division.objects.order_by("code"))
     seat_division = next(d for d in divisions if d.code == CITY_SEAT_DIVISION)
-    rows = [("demo-household", "王女士", "13900009002", seat_division, CITY_SEAT, "幸福小区3号楼")]
+    rows = [
+        ("demo-household", "王女士", "+8613900009002", seat_division, CITY_SEAT, "幸福小区3号楼")
+    ]
     for number in range(1, count + 1):
         rng = random.Random(f"{seed}-household-{number}")
         division = divisions[rng.randrange(len(divisions))]
         point = point_near(rng, division.latitude, division.longitude, 3.0)
         name = rng.choice(SURNAMES) + rng.choice(["女士", "先生"])
         address = f"{rng.randint(1, 30)}号院{rng.randint(1, 6)}号楼"
-        rows.append((f"household-{number:05d}", name, f"186{number:08d}", division, point, address))
+        rows.append(
+            (f"household-{number:05d}", name, f"+86186{number:08d}", division, point, address)
+        )
     return rows
 
 

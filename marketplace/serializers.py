@@ -18,7 +18,7 @@ from marketplace.models import (
     User,
     WorkerProfile,
 )
-from marketplace.models.people import phone_validator
+from marketplace.phones import PhoneInput
 
 # ---- reference data -------------------------------------------------------------------------
 
@@ -60,7 +60,7 @@ class RegisterSerializer(serializers.Serializer):
     password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=128)
     role = serializers.ChoiceField(choices=[Role.HOUSEHOLD, Role.WORKER])
     display_name = serializers.CharField(max_length=50)
-    phone = serializers.CharField(max_length=11, validators=[phone_validator])
+    phone = PhoneInput()
     id_card_number = serializers.CharField(
         max_length=18, required=False, allow_blank=True, default=""
     )
@@ -132,6 +132,7 @@ class WorkerSelfSerializer(serializers.ModelSerializer):
         max_length=18, required=False, allow_blank=True, trim_whitespace=True
     )
     id_card_masked = serializers.CharField(read_only=True)
+    phone = PhoneInput(required=False)
     base_latitude = serializers.FloatField(
         min_value=-90, max_value=90, allow_null=True, required=False
     )

@@ -18,7 +18,7 @@ from marketplace.models import (
     User,
     WorkerProfile,
 )
-from marketplace.models.people import phone_validator
+from marketplace.phones import PhoneInput
 from marketplace.selectors.agencies import credential_status, roster_shows_contact
 
 
@@ -86,9 +86,7 @@ class StaffCreateSerializer(serializers.Serializer):
     )
     password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=128)
     display_name = serializers.CharField(max_length=50)
-    phone = serializers.CharField(
-        max_length=11, validators=[phone_validator], required=False, default=""
-    )
+    phone = PhoneInput(required=False, default="")
     staff_role = serializers.ChoiceField(
         choices=AgencyStaff.StaffRole.choices, default=AgencyStaff.StaffRole.STAFF
     )
@@ -107,9 +105,7 @@ class StaffCreateSerializer(serializers.Serializer):
 class StaffUpdateSerializer(serializers.Serializer):
     staff_role = serializers.ChoiceField(choices=AgencyStaff.StaffRole.choices, required=False)
     display_name = serializers.CharField(max_length=50, required=False)
-    phone = serializers.CharField(
-        max_length=11, validators=[phone_validator], required=False, allow_blank=True
-    )
+    phone = PhoneInput(required=False, allow_blank=True)
 
 
 # ---- roster --------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from marketplace.apis import agencies as api
-from marketplace.apis import appeals, blocks, service_cards
+from marketplace.apis import appeals, blocks, phone, service_cards
 from marketplace.apis.auth import LogoutApi, RegisterApi, TokenObtainApi, TokenRefreshApi
 from marketplace.apis.people import MeApi, WorkerDetailApi, WorkerMeApi
 from marketplace.apis.reference import CategoryListApi, DivisionListApi
@@ -11,6 +11,18 @@ urlpatterns = [
     path("auth/token/", TokenObtainApi.as_view(), name="auth-token"),
     path("auth/token/refresh/", TokenRefreshApi.as_view(), name="auth-token-refresh"),
     path("auth/logout/", LogoutApi.as_view(), name="auth-logout"),
+    path("auth/phone/code/", phone.PhoneCodeApi.as_view(), name="auth-phone-code"),
+    path("auth/phone/verify/", phone.PhoneVerifyApi.as_view(), name="auth-phone-verify"),
+    path("auth/password-reset/", phone.PasswordResetApi.as_view(), name="password-reset"),
+    path(
+        "auth/password-reset/confirm/",
+        phone.PasswordResetConfirmApi.as_view(),
+        name="password-reset-confirm",
+    ),
+    path("auth/password-reset/link/", phone.ResetLinkUseApi.as_view(), name="reset-link-use"),
+    path(
+        "users/<int:user_id>/reset-link/", phone.ResetLinkCreateApi.as_view(), name="reset-link"
+    ),
     path("me/", MeApi.as_view(), name="me"),
     path("categories/", CategoryListApi.as_view(), name="category-list"),
     path("divisions/", DivisionListApi.as_view(), name="division-list"),

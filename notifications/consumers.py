@@ -12,6 +12,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from channels.consumer import get_handler_name
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.utils.translation import gettext
@@ -19,6 +20,7 @@ from django.utils.translation import gettext
 from backend.exceptions import DomainError
 from notifications.events import user_group
 from notifications.frames import FrameError
+from notifications.presence import presence_join, presence_leave, presence_refresh
 from notifications.socket_slots import socket_slot_give_back, socket_slot_take
 
 CLOSE_UNAUTHORIZED = 4401
@@ -59,6 +61,7 @@ class UserConsumer(AsyncJsonWebsocketConsumer):
     group: str | None = None
     expiry_task: asyncio.Task | None = None
     holds_slot = False
+    presence_task: asyncio.Task | None = None
 
     async def connect(self):
         user = self.scope.get("user")
@@ -85,6 +88,10 @@ class UserConsumer(AsyncJsonWebsocketConsumer):
         self.frame_bucket = TokenBucket(
             rate=knobs["SOCKET_FRAME_RATE"], burst=knobs["SOCKET_FRAME_BURST"]
         )
+        await database_sync_to_async(presence_join)(
+            user_id=user.pk, channel_name=self.channel_name
+        )
+        self.presence_task = asyncio.create_task(self.keep_presence())
         await self.socket_opened()
         expires_at = self.scope.get("token_expires_at")
         if expires_at:
@@ -111,6 +118,13 @@ class UserConsumer(AsyncJsonWebsocketConsumer):
         """Whether a frame pushed to the user's group goes out on this socket."""
         return True
 
+    async def keep_presence(self) -> None:
+        """Refresh this socket's presence row while it lives (notifications.presence)."""
+        interval = settings.REACH["PRESENCE_REFRESH_SECONDS"]
+        while True:
+            await asyncio.sleep(interval)
+            await database_sync_to_async(presence_refresh)(channel_name=self.channel_name)
+
     async def close_when_expired(self, expires_at: float) -> None:
         await asyncio.sleep(max(0.0, expires_at - time.time()))
         await self.send_error("token_expired", gettext("登录已过期，请使用新令牌重新连接。"))
@@ -122,8 +136,11 @@ class UserConsumer(AsyncJsonWebsocketConsumer):
             await socket_slot_give_back(self.user.pk)
         if self.expiry_task is not None:
             self.expiry_task.cancel()
+        if self.presence_task is not None:
+            self.presence_task.cancel()
         if self.group is not None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
+            await database_sync_to_async(presence_leave)(channel_name=self.channel_name)
 
     async def send_error(self, code: str, detail: str, field: str | None = None, **extra):
         frame = {"type": "error", "code": code, "detail": detail, **extra}

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from notifications.delivery import deliveries_plan
 from notifications.models import Notification
 from notifications.publisher import publish
 
@@ -53,6 +54,7 @@ def send_event_on_commit(
     notifications = Notification.objects.bulk_create(
         [Notification(user_id=user_id, type=event_type, payload=payload) for user_id in user_ids]
     )
+    deliveries_plan(notifications)  # push and SMS rows, sent by the delivery worker
     by_user = {n.user_id: n for n in notifications}
 
     def push() -> None:

@@ -49,7 +49,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     display_name = factory.Sequence(lambda n: f"用户{n}")
-    phone = factory.Sequence(lambda n: f"138{n:08d}")
+    phone = factory.Sequence(lambda n: f"+86138{n:08d}")
     role = Role.HOUSEHOLD
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
@@ -65,7 +65,7 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory, role=Role.HOUSEHOLD)
     name = factory.Sequence(lambda n: f"王家{n}")
-    phone = factory.Sequence(lambda n: f"139{n:08d}")
+    phone = factory.Sequence(lambda n: f"+86139{n:08d}")
     division = factory.LazyFunction(division)
     address = "临清市青年路街道幸福小区3号楼"
     latitude = CITY_SEAT[0]
@@ -84,7 +84,7 @@ class WorkerFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory, role=Role.WORKER)
     real_name = factory.Sequence(lambda n: f"李秀英{n}")
-    phone = factory.Sequence(lambda n: f"137{n:08d}")
+    phone = factory.Sequence(lambda n: f"+86137{n:08d}")
     division = factory.LazyFunction(division)
     base_latitude = CITY_SEAT[0]
     base_longitude = CITY_SEAT[1]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backend import input_rules
 from marketplace.models import Category, Division, Role
+from marketplace.phones import PhoneFormField
 from orders.models import ServiceRequest
 from orders.statuses import RequestKind
 from web.templatetags.meijia import WEEKDAY_NAMES
@@ -99,9 +100,7 @@ class RegisterForm(PhoneForm):
         label=_("密码"), widget=forms.PasswordInput(render_value=False), strip=False
     )
     display_name = forms.CharField(label=_("称呼或姓名"), max_length=50)
-    phone = forms.CharField(
-        label=_("手机号"), max_length=11, widget=forms.TextInput(attrs={"inputmode": "tel"})
-    )
+    phone = PhoneFormField(label=_("手机号"))
 
 
 class RequestForm(PhoneForm):
@@ -254,9 +253,7 @@ class WorkerProfileForm(PhoneForm):
     """A worker's own profile; availability as one optional window per weekday."""
 
     real_name = forms.CharField(label=_("姓名"), max_length=50)
-    phone = forms.CharField(
-        label=_("手机号"), max_length=11, widget=forms.TextInput(attrs={"inputmode": "tel"})
-    )
+    phone = PhoneFormField(label=_("手机号"))
     bio = forms.CharField(label=_("简介"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     division = forms.ChoiceField(label=_("所在镇街"), required=False)
     base_latitude = forms.FloatField(

@@ -15,6 +15,7 @@ from web.views import (
     orders,
     payments,
     pwa,
+    reach,
     rebooking,
     reliability,
     roster_invitations,
@@ -30,9 +31,15 @@ app_name = "web"
 urlpatterns = [
     path("", accounts.home, name="home"),
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service-worker"),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
     path("accounts/register/", accounts.register, name="register"),
+    path("accounts/forgot/", reach.forgot_password, name="forgot-password"),
+    path("accounts/forgot/code/", reach.forgot_password_code, name="forgot-password-code"),
+    path("accounts/reset/<str:token>/", reach.reset_by_link, name="reset-link"),
+    path("settings/notifications/", reach.notification_settings, name="notification-settings"),
+    path("settings/phone/", reach.phone_settings, name="phone-settings"),
     # household
     path("requests/", household.requests_list, name="requests"),
     path("requests/new/", household.request_new, name="request-new"),

@@ -384,3 +384,6 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 CONTENT_SECURITY_POLICY_REPORT_ONLY = None
+
+# ---- reaching people when the app is closed: Web Push, SMS, delivery (backend/settings/reach.py)
+from backend.settings.reach import *  # noqa: E402, F403

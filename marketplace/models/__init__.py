@@ -5,6 +5,7 @@ from .catalog import Category, Division
 from .credentials import Certificate, HealthCheck, TrainingKind, TrainingRecord
 from .identity import IdentityChange, IdentityField
 from .people import FederationOfficerProfile, HouseholdProfile, Role, User, WorkerProfile
+from .phone_codes import CodePurpose, PhoneCode, ResetLink
 from .service_cards import ServiceCard
 from .time_off import TimeOff
 
@@ -13,6 +14,7 @@ __all__ = [
     "AppealStatus",
     "AgencyStaff",
     "Category",
+    "CodePurpose",
     "Certificate",
     "Division",
     "FederationOfficerProfile",
@@ -22,7 +24,9 @@ __all__ = [
     "IdentityChange",
     "IdentityField",
     "IncidentKind",
+    "PhoneCode",
     "ReliabilityAppeal",
+    "ResetLink",
     "Role",
     "RosterEntry",
     "ServiceCard",

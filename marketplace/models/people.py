@@ -1,15 +1,12 @@
 """People: one user model with a role, and a profile per role."""
 
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from marketplace import idcard
-
-phone_validator = RegexValidator(
-    r"^1[3-9]\d{9}$", _("请输入11位中国大陆手机号码。"), code="invalid_phone"
-)
+from marketplace.phones import PhoneField
 
 
 class Role(models.TextChoices):
@@ -23,12 +20,18 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.HOUSEHOLD)
     display_name = models.CharField(_("显示名称"), max_length=50, blank=True)
-    phone = models.CharField(_("手机号"), max_length=11, blank=True, validators=[phone_validator])
+    phone = PhoneField(_("手机号"), blank=True)
+    phone_verified_at = models.DateTimeField(_("手机号验证时间"), null=True, blank=True)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
         indexes = [models.Index(fields=["role"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone"], condition=~models.Q(phone=""), name="user_phone_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.username
@@ -57,7 +60,7 @@ class User(AbstractUser):
 class HouseholdProfile(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="household")
     name = models.CharField(_("称呼"), max_length=50)
-    phone = models.CharField(_("手机号"), max_length=11, validators=[phone_validator])
+    phone = PhoneField(_("手机号"))
     division = models.ForeignKey(
         "marketplace.Division",
         on_delete=models.PROTECT,
@@ -88,7 +91,7 @@ class WorkerProfile(models.Model):
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="worker")
     real_name = models.CharField(_("真实姓名"), max_length=50)
-    phone = models.CharField(_("手机号"), max_length=11, validators=[phone_validator])
+    phone = PhoneField(_("手机号"))
     id_card_ciphertext = models.TextField(_("身份证号（加密）"), blank=True, editable=False)
     id_card_digest = models.CharField(
         max_length=64, null=True, blank=True, unique=True, editable=False
@@ -163,6 +166,11 @@ class WorkerProfile(models.Model):
                 ],
                 name="worker_cell_point",
             ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone"], condition=~models.Q(phone=""), name="worker_phone_unique"
+            )
         ]
 
     def __str__(self) -> str:

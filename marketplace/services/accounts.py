@@ -7,7 +7,8 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from backend.exceptions import ValidationFailed
 from marketplace import idcard
-from marketplace.models import HouseholdProfile, Role, User, WorkerProfile
+from marketplace.models import CodePurpose, HouseholdProfile, Role, User, WorkerProfile
+from marketplace.services.phone_codes import code_issue
 
 SELF_SERVICE_ROLES = (Role.HOUSEHOLD, Role.WORKER)
 
@@ -25,8 +26,9 @@ def user_register(
 
     Input formats (phone, password strength, ID checksum) are checked by the caller's
     serializer; this enforces the rules that need the database.
-    Raises ValidationFailed (field named) for a taken username or ID number, or a role that
-    cannot sign up by itself.
+    Raises ValidationFailed (field named) for a taken username, phone or ID number, or a role
+    that cannot sign up by itself. A verification code goes to the phone (unverified until
+    she enters it: marketplace.services.phone_codes).
     """
     if role not in SELF_SERVICE_ROLES:
         raise ValidationFailed(_("只能注册为雇主家庭或家政服务员。"), field="role")
@@ -35,6 +37,8 @@ def user_register(
     number = idcard.normalize(id_card_number) if role == Role.WORKER else ""
     if number and WorkerProfile.objects.filter(id_card_digest=idcard.digest(number)).exists():
         raise ValidationFailed(_("该身份证号已注册。"), field="id_card_number", code="unique")
+    if phone and User.objects.filter(phone=phone).exists():
+        raise ValidationFailed(_("该手机号已被其他账号使用。"), field="phone", code="unique")
 
     try:
         with transaction.atomic():
@@ -47,11 +51,16 @@ def user_register(
                 worker.save()
             else:
                 HouseholdProfile.objects.create(user=user, name=display_name, phone=phone)
+            if phone:  # her number is hers once she types the code sent to it
+                code_issue(user=user, phone=phone, purpose=CodePurpose.VERIFY)
     except IntegrityError as error:
         # Two simultaneous sign-ups with the same name or number: the constraint decides.
-        field = "id_card_number" if "id_card" in str(error) else "username"
+        text = str(error)
+        field = (
+            "id_card_number" if "id_card" in text else "phone" if "phone" in text else "username"
+        )
         raise ValidationFailed(
-            _("该用户名或身份证号已被使用。"), field=field, code="unique"
+            _("该用户名、手机号或身份证号已被使用。"), field=field, code="unique"
         ) from error
     return user
 

@@ -12,8 +12,9 @@ from backend.fact_changes import worker_facts_changed
 from marketplace import idcard
 from marketplace.geo import cell_for
 from marketplace.locks import lock_worker
-from marketplace.models import Category, Division, User, WorkerProfile
+from marketplace.models import Category, CodePurpose, Division, User, WorkerProfile
 from marketplace.services.identity import identity_snapshot, worker_identity_changed
+from marketplace.services.phone_codes import code_issue
 
 UNSET: Any = object()
 TIME_PATTERN = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
@@ -100,6 +101,8 @@ def worker_profile_update(
     if id_card_number is not UNSET:
         changed += _id_card_put(worker, id_card_number)
 
+    if "phone" in changed:
+        _phone_follows(worker)
     if changed:
         worker.save(update_fields=changed)
         worker_identity_changed(
@@ -110,6 +113,16 @@ def worker_profile_update(
     if categories is not UNSET:
         worker.categories.set(list(categories))
     return worker
+
+
+def _phone_follows(worker: WorkerProfile) -> None:
+    """A new number is hers only once verified: the account's phone follows it unverified, and
+    a code goes to it. Raises ValidationFailed (field phone) when another account holds it."""
+    taken = User.objects.filter(phone=worker.phone).exclude(pk=worker.user_id).exists()
+    if taken or WorkerProfile.objects.filter(phone=worker.phone).exclude(pk=worker.pk).exists():
+        raise ValidationFailed(_("该手机号已被其他账号使用。"), field="phone", code="unique")
+    User.objects.filter(pk=worker.user_id).update(phone=worker.phone, phone_verified_at=None)
+    code_issue(user=worker.user, phone=worker.phone, purpose=CodePurpose.VERIFY)
 
 
 def _field_setter(worker: WorkerProfile, changed: list[str]) -> Callable[[str, Any], None]:

@@ -13,10 +13,13 @@ import logging
 
 from django.utils import timezone
 
+from notifications.delivery import deliveries_run_due
+from notifications.presence import presence_prune
 from orders.models import Offer
 from orders.payments.payouts import payouts_send_due
 from orders.payments.retry import payment_operations_retry_due
 from orders.services.attendance import orders_auto_confirm_due
+from orders.services.offer_reach import offers_awaiting_reach
 from orders.services.offers import offer_expire
 from orders.services.requests import requests_expire_due
 from orders.services.reviews import review_windows_close
@@ -27,13 +30,17 @@ logger = logging.getLogger(__name__)
 
 
 def offers_expire_due(*, now: dt.datetime | None = None) -> int:
-    """Expire pending offers past `expires_at`; returns how many this call expired."""
+    """Expire pending offers past `expires_at` that have reached their worker (one still being
+    delivered keeps its time: orders.services.offer_reach); returns how many this call expired."""
     now = now or timezone.now()
     due = list(
         Offer.objects.filter(status=OfferStatus.PENDING, expires_at__lte=now)
         .order_by("request_id", "pk")
         .values_list("pk", flat=True)
     )
+    if due:
+        waiting = offers_awaiting_reach()
+        due = [offer_id for offer_id in due if offer_id not in waiting]
     return sum(1 for offer_id in due if offer_expire(offer_id=offer_id, now=now))
 
 
@@ -41,6 +48,8 @@ def run_due_work(now: dt.datetime | None = None) -> dict[str, int]:
     """Do all due work once; returns the count of each kind of item this call changed."""
     now = now or timezone.now()
     counts = {
+        # First: a notification due now goes out before its offer's expiry is judged.
+        "deliveries_settled": deliveries_run_due(now=now),
         "offers_expired": offers_expire_due(now=now),
         "requests_expired": requests_expire_due(now=now),
         "orders_auto_confirmed": orders_auto_confirm_due(now=now),
@@ -48,5 +57,6 @@ def run_due_work(now: dt.datetime | None = None) -> dict[str, int]:
         "payment_operations_sent": payment_operations_retry_due(now=now),
         "payouts_sent": payouts_send_due(now=now),
         "safety_overdue_alerts": safety_overdue_alerts_due(now=now),
+        "presences_pruned": presence_prune(now=now),
     }
     return counts

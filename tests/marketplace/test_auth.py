@@ -36,7 +36,7 @@ def test_register_worker_creates_profile_with_encrypted_id(anon_client):
     assert response.data["role"] == "worker"
     worker = WorkerProfile.objects.get(user__username="zhangli")
     assert worker.real_name == "张丽"
-    assert worker.phone == "13812345678"
+    assert worker.phone == "+8613812345678"
     assert worker.id_card_number == VALID_ID
     assert VALID_ID not in worker.id_card_ciphertext
     assert worker.id_card_digest == idcard.digest(VALID_ID)

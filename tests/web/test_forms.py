@@ -64,7 +64,7 @@ def test_registration_signs_in_a_new_household():
     )
     assert response.status_code == 302
     user = User.objects.get(username="new-family")
-    assert user.is_household and user.household.phone == "13812345678"
+    assert user.is_household and user.household.phone == "+8613812345678"
     assert client.get("/requests/").status_code == 200
 
 

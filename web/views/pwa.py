@@ -1,6 +1,7 @@
 """The web app manifest, so the app can be added to a phone's home screen."""
 
-from django.http import JsonResponse
+from django.contrib.staticfiles import finders
+from django.http import HttpResponse, JsonResponse
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -35,4 +36,14 @@ def manifest(request):
     }
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     response["Content-Type"] = "application/manifest+json; charset=utf-8"
+    return response
+
+
+@cache_control(max_age=0, no_cache=True)
+def service_worker(request):
+    """/sw.js at the site root, so that its scope is the whole app."""
+    path = finders.find("web/sw.js")
+    with open(path, encoding="utf-8") as handle:
+        response = HttpResponse(handle.read(), content_type="application/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
     return response
