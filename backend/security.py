@@ -3,6 +3,8 @@ that read their rates when asked, and the lock-out answer (django-axes) for the 
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -11,6 +13,12 @@ from rest_framework.exceptions import AuthenticationFailed, ErrorDetail, Throttl
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework_simplejwt import serializers as jwt_serializers
+
+from backend.api.throttling import WindowCounterThrottle
+
+# The sign-in session a token belongs to: set on the refresh token at sign-in, copied into every
+# access token made from it and kept through rotation; signing out refuses the session's tokens.
+SESSION_ID_CLAIM = "sid"
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -34,11 +42,11 @@ class _RatesFromSettings:
         return super().get_rate()
 
 
-class UserThrottle(_RatesFromSettings, UserRateThrottle):
+class UserThrottle(_RatesFromSettings, UserRateThrottle, WindowCounterThrottle):
     """Per signed-in user (anonymous callers fall back to their address)."""
 
 
-class AnonThrottle(_RatesFromSettings, AnonRateThrottle):
+class AnonThrottle(_RatesFromSettings, AnonRateThrottle, WindowCounterThrottle):
     """Per address, for callers without credentials."""
 
 
@@ -77,6 +85,14 @@ class TokenObtainPairSerializer(jwt_serializers.TokenObtainPairSerializer):
     """simplejwt's obtain serializer, answering 429 `locked_out` (not a 401 that hides the
     reason) when django-axes refused the attempt. Axes flags the lock-out on the DRF request
     it was given, which AxesMiddleware (looking at Django's request) does not see."""
+
+    @classmethod
+    def get_token(cls, user):
+        # Each sign-in is a session of its own (SESSION_ID_CLAIM). Not in the docstring: the
+        # docstring is the published schema's description of auth/token/.
+        token = super().get_token(user)
+        token[SESSION_ID_CLAIM] = uuid.uuid4().hex
+        return token
 
     def validate(self, attrs):
         request = self.context.get("request")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from backend.exceptions import DomainError
 from notifications.events import user_group
 from notifications.frames import FrameError
+from notifications.sessions import session_group_of_scope
 
 CLOSE_UNAUTHORIZED = 4401
 # Larger than any valid frame (a 2,000-character chat body is at most ~8 KB as JSON escapes).
@@ -54,6 +55,7 @@ class UserConsumer(AsyncJsonWebsocketConsumer):
     """
 
     group: str | None = None
+    session_group: str | None = None
     expiry_task: asyncio.Task | None = None
 
     async def connect(self):
@@ -70,6 +72,9 @@ class UserConsumer(AsyncJsonWebsocketConsumer):
         self.group = user_group(user.pk)
         # Join before accepting: nothing pushed after the client sees the socket open is lost.
         await self.channel_layer.group_add(self.group, self.channel_name)
+        self.session_group = session_group_of_scope(self.scope)
+        if self.session_group:
+            await self.channel_layer.group_add(self.session_group, self.channel_name)
         await self.accept(subprotocol)
         knobs = settings.MEIJIA
         self.frame_bucket = TokenBucket(
@@ -101,6 +106,13 @@ class UserConsumer(AsyncJsonWebsocketConsumer):
             self.expiry_task.cancel()
         if self.group is not None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
+        if self.session_group is not None:
+            await self.channel_layer.group_discard(self.session_group, self.channel_name)
+
+    async def session_signed_out(self, event):
+        """The session this socket was opened with was signed out (notifications.sessions)."""
+        await self.send_error("signed_out", gettext("已退出登录，请重新登录。"))
+        await self.close(code=CLOSE_UNAUTHORIZED, reason="signed_out")
 
     async def send_error(self, code: str, detail: str, field: str | None = None, **extra):
         frame = {"type": "error", "code": code, "detail": detail, **extra}

@@ -9,12 +9,14 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
+from backend.api.throttling import WindowCounterThrottle
 from marketplace.serializers import LogoutSerializer, MeSerializer, RegisterSerializer
 from marketplace.services.accounts import refresh_token_revoke, user_register
 
 
-class SettingsScopedRateThrottle(ScopedRateThrottle):
-    """ScopedRateThrottle that reads the rates when asked, so settings overrides apply."""
+class SettingsScopedRateThrottle(ScopedRateThrottle, WindowCounterThrottle):
+    """ScopedRateThrottle that reads the rates when asked, so settings overrides apply, and
+    counts in one window counter."""
 
     def get_rate(self):
         self.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
