@@ -88,7 +88,7 @@ def test_lists_answer_what_a_fresh_serializer_gives_for_every_role(county):
 POLLED = {
     # endpoint: (role, queries) — session-free token requests, the auth snapshot cached.
     "/api/v1/offers/": ("worker", 1),
-    "/api/v1/orders/": ("household", 1),
+    "/api/v1/orders/": ("household", 4),  # orders with requests; workers, households, agencies
     "/api/v1/requests/": ("household", 3),  # the requests, their visits, their orders
     "/api/v1/notifications/": ("household", 1),
     "/api/v1/me/": ("household", 2),  # the household profile and its division
