@@ -109,10 +109,16 @@ def order_list_of_user(*, user: User, status: str | None = None) -> QuerySet[Ord
 
 def order_detail_of_user(*, user: User, order_id: int) -> Order | None:
     """One order with its history and contracts, or None when the user is no party to it."""
+    # The order's own joins as in the list (PostgreSQL re-plans a seven-table join per call);
+    # the people around it by id.
     return (
-        orders_of_user(user=user)
+        _orders_of_parties(user=user, status=None)
         .filter(pk=order_id)
+        .select_related("request__category", "request__division")
         .prefetch_related(
+            "worker__user",
+            "household",
+            "agency",
             Prefetch(
                 "events",
                 queryset=OrderEvent.objects.select_related("actor").order_by("created_at", "id"),
