@@ -5,6 +5,7 @@ key callers by `backend.client_address`, and the sign-in lock-out's answers
 from __future__ import annotations
 
 import math
+import uuid
 
 from django.contrib.auth.signals import user_logged_in
 from django.http import HttpResponse
@@ -14,7 +15,12 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework_simplejwt import serializers as jwt_serializers
 
+from backend.api.throttling import WindowCounterThrottle
 from backend.client_address import ClientAddressIdentMixin
+
+# The sign-in session a token belongs to: set on the refresh token at sign-in, copied into every
+# access token made from it and kept through rotation; signing out refuses the session's tokens.
+SESSION_ID_CLAIM = "sid"
 
 
 class _RatesFromSettings:
@@ -26,11 +32,15 @@ class _RatesFromSettings:
         return super().get_rate()
 
 
-class UserThrottle(ClientAddressIdentMixin, _RatesFromSettings, UserRateThrottle):
+class UserThrottle(
+    ClientAddressIdentMixin, _RatesFromSettings, UserRateThrottle, WindowCounterThrottle
+):
     """Per signed-in user (anonymous callers fall back to their address)."""
 
 
-class AnonThrottle(ClientAddressIdentMixin, _RatesFromSettings, AnonRateThrottle):
+class AnonThrottle(
+    ClientAddressIdentMixin, _RatesFromSettings, AnonRateThrottle, WindowCounterThrottle
+):
     """Per address, for callers without credentials."""
 
 
@@ -57,6 +67,14 @@ class LockedOut(Throttled):
 class TokenObtainPairSerializer(jwt_serializers.TokenObtainPairSerializer):
     """simplejwt's obtain serializer, answering 429 `locked_out` (not a 401 that hides the
     reason) when the lock-out (`backend.login_lockout`) refused the attempt."""
+
+    @classmethod
+    def get_token(cls, user):
+        # Each sign-in is a session of its own (SESSION_ID_CLAIM). Not in the docstring: the
+        # docstring is the published schema's description of auth/token/.
+        token = super().get_token(user)
+        token[SESSION_ID_CLAIM] = uuid.uuid4().hex
+        return token
 
     def validate(self, attrs):
         request = self.context.get("request")

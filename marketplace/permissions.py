@@ -34,11 +34,32 @@ class HasRole(BasePermission):
         return bool(user and user.is_authenticated and user.role in self.roles)
 
 
+_UNKNOWN = object()
+
+
+def worker_profile_id_of(user: User) -> int | None:
+    """The id of the user's worker profile, or None: from the auth snapshot when the token
+    authentication loaded her (`worker_profile_id`), else from the database."""
+    profile_id = getattr(user, "worker_profile_id", _UNKNOWN)
+    if profile_id is not _UNKNOWN:
+        return profile_id
+    if not user.is_authenticated:
+        return None
+    loaded = user._state.fields_cache.get("worker") if hasattr(user, "_state") else None
+    if loaded is not None:
+        return loaded.pk
+    return WorkerProfile.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
+
+
+def has_worker_profile(user: User) -> bool:
+    return worker_profile_id_of(user) is not None
+
+
 class IsWorker(HasRole):
     roles = (Role.WORKER,)
 
     def has_permission(self, request, view) -> bool:
-        return super().has_permission(request, view) and hasattr(request.user, "worker")
+        return super().has_permission(request, view) and has_worker_profile(request.user)
 
 
 class IsHousehold(HasRole):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from backend.api.fields import CodeRelatedField
+from backend.api.rendering import render_one
 from marketplace import idcard
 from marketplace.models import (
     AgencyStaff,
@@ -232,13 +233,13 @@ class MeSerializer(serializers.ModelSerializer):
 
     def get_profile(self, user: User) -> dict | None:
         if user.role == Role.WORKER and hasattr(user, "worker"):
-            return WorkerSelfSerializer(user.worker, context=self.context).data
+            return render_one(WorkerSelfSerializer, user.worker, self.context)
         if user.role == Role.HOUSEHOLD and hasattr(user, "household"):
-            return HouseholdProfileSerializer(user.household).data
+            return render_one(HouseholdProfileSerializer, user.household)
         if user.role == Role.AGENCY_STAFF and hasattr(user, "agency_staff"):
-            return AgencyStaffSerializer(user.agency_staff).data
+            return render_one(AgencyStaffSerializer, user.agency_staff)
         if user.role == Role.FEDERATION and hasattr(user, "federation_officer"):
-            return FederationOfficerSerializer(user.federation_officer).data
+            return render_one(FederationOfficerSerializer, user.federation_officer)
         return None
 
 

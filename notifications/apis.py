@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.api.pagination import StandardPagination
+from backend.api.rendering import render_many
 from notifications import selectors, services
 from notifications.models import Notification
 from notifications.serializers import NotificationOutput, ReadAllOutput
@@ -27,7 +28,7 @@ class NotificationListApi(GenericAPIView):
     )
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(NotificationOutput(page, many=True).data)
+        return self.get_paginated_response(render_many(NotificationOutput, page))
 
 
 class NotificationReadApi(APIView):

@@ -6,6 +6,7 @@ The outcome is left in the scope for the consumer, which closes unauthenticated 
 - scope["user"]: the User, or AnonymousUser;
 - scope["auth_error"]: why authentication failed ("missing", "invalid_token", "bad_origin");
 - scope["token_expires_at"]: the JWT's `exp` (unix seconds) when a token was used;
+- scope["session_id"]: the token's sign-in session (`sid`), whose sign-out closes the socket;
 - scope["accept_subprotocol"]: "meijia.jwt" when the client offered it (must be echoed back).
 
 A token in `Sec-WebSocket-Protocol` (subprotocols ["meijia.jwt", "<token>"]) is preferred: a
@@ -21,12 +22,14 @@ from urllib.parse import parse_qs, urlsplit
 from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.http.request import split_domain_port, validate_host
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.exceptions import TokenError
-from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import AccessToken
+
+from backend.security import SESSION_ID_CLAIM
+from notifications.access import user_for_access_token
 
 JWT_SUBPROTOCOL = "meijia.jwt"
 
@@ -99,18 +102,14 @@ def has_session_cookie(scope) -> bool:
 
 @database_sync_to_async
 def user_for_token(raw: str):
-    """(user or None, exp) for a valid access token of an active user."""
+    """(user or None, exp, session id) for a valid access token of an active user whose password
+    is unchanged and whose session is not signed out (notifications.access)."""
     try:
         token = AccessToken(raw)
-    except TokenError:
-        return None, None
-    user_id = token.get(api_settings.USER_ID_CLAIM)
-    user = (
-        get_user_model()
-        .objects.filter(**{api_settings.USER_ID_FIELD: user_id}, is_active=True)
-        .first()
-    )
-    return user, token.get("exp")
+        user = user_for_access_token(token)
+    except (TokenError, AuthenticationFailed, KeyError):
+        return None, None, None
+    return user, token.get("exp"), token.get(SESSION_ID_CLAIM)
 
 
 class SocketAuthMiddleware:
@@ -128,10 +127,11 @@ class SocketAuthMiddleware:
         if offered_subprotocol:
             scope["accept_subprotocol"] = JWT_SUBPROTOCOL
         if raw is not None:
-            user, expires_at = await user_for_token(raw) if raw else (None, None)
+            user, expires_at, session_id = await user_for_token(raw) if raw else (None, None, None)
             scope["user"] = user or AnonymousUser()
             scope["auth_method"] = "jwt"
             scope["token_expires_at"] = expires_at if user else None
+            scope["session_id"] = session_id if user else None
             if user is None:
                 scope["auth_error"] = "invalid_token"
             return await self.inner(scope, receive, send)

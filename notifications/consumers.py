@@ -21,6 +21,7 @@ from backend.exceptions import DomainError
 from notifications.events import user_group
 from notifications.frames import FrameError
 from notifications.presence import presence_join, presence_leave, presence_refresh
+from notifications.sessions import session_group_of_scope
 from notifications.socket_slots import socket_slot_give_back, socket_slot_take
 
 CLOSE_UNAUTHORIZED = 4401
@@ -59,6 +60,7 @@ class UserConsumer(AsyncJsonWebsocketConsumer):
     """
 
     group: str | None = None
+    session_group: str | None = None
     expiry_task: asyncio.Task | None = None
     holds_slot = False
     presence_task: asyncio.Task | None = None
@@ -83,14 +85,15 @@ class UserConsumer(AsyncJsonWebsocketConsumer):
         self.group = user_group(user.pk)
         # Join before accepting: nothing pushed after the client sees the socket open is lost.
         await self.channel_layer.group_add(self.group, self.channel_name)
+        self.session_group = session_group_of_scope(self.scope)
+        if self.session_group:
+            await self.channel_layer.group_add(self.session_group, self.channel_name)
         await self.accept(subprotocol)
         knobs = settings.MEIJIA
         self.frame_bucket = TokenBucket(
             rate=knobs["SOCKET_FRAME_RATE"], burst=knobs["SOCKET_FRAME_BURST"]
         )
-        await database_sync_to_async(presence_join)(
-            user_id=user.pk, channel_name=self.channel_name
-        )
+        await database_sync_to_async(presence_join)(user_id=user.pk, channel_name=self.channel_name)
         self.presence_task = asyncio.create_task(self.keep_presence())
         await self.socket_opened()
         expires_at = self.scope.get("token_expires_at")
@@ -141,6 +144,13 @@ class UserConsumer(AsyncJsonWebsocketConsumer):
         if self.group is not None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
             await database_sync_to_async(presence_leave)(channel_name=self.channel_name)
+        if self.session_group is not None:
+            await self.channel_layer.group_discard(self.session_group, self.channel_name)
+
+    async def session_signed_out(self, event):
+        """The session this socket was opened with was signed out (notifications.sessions)."""
+        await self.send_error("signed_out", gettext("已退出登录，请重新登录。"))
+        await self.close(code=CLOSE_UNAUTHORIZED, reason="signed_out")
 
     async def send_error(self, code: str, detail: str, field: str | None = None, **extra):
         frame = {"type": "error", "code": code, "detail": detail, **extra}

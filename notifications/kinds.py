@@ -39,9 +39,7 @@ class Kind:
 
 KINDS = {
     "offer": Kind("offer", gettext_lazy("新邀约"), push=True, sms=SMS_UNREACHED),
-    "order_cancelled": Kind(
-        "order_cancelled", gettext_lazy("订单取消"), push=True, sms=SMS_ALWAYS
-    ),
+    "order_cancelled": Kind("order_cancelled", gettext_lazy("订单取消"), push=True, sms=SMS_ALWAYS),
     "order": Kind("order", gettext_lazy("订单进展"), push=True, sms=None),
     "sos": Kind(
         "sos",

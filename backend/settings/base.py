@@ -167,7 +167,7 @@ MEDIA_ROOT = BASE_DIR / "media"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "notifications.authentication.CachedJWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -204,9 +204,15 @@ SIMPLE_JWT = {
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": True,
+    # Tokens carry a digest of the password hash: a password change ends them at once.
+    "CHECK_REVOKE_TOKEN": True,
     # simplejwt's serializer plus the 429 answer when the sign-in lock-out refused it.
     "TOKEN_OBTAIN_SERIALIZER": "backend.security.TokenObtainPairSerializer",
 }
+
+# How long a user's auth snapshot (notifications.access) may be served from the cache; every
+# change that must take effect at once (deactivation, password, sign-out) drops it anyway.
+AUTH_CACHE_SECONDS = env_int("AUTH_CACHE_SECONDS", 60)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "家政美家 Meijia API",

@@ -9,14 +9,17 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
+from backend.api.throttling import WindowCounterThrottle
 from backend.client_address import ClientAddressIdentMixin
 from marketplace.serializers import LogoutSerializer, MeSerializer, RegisterSerializer
 from marketplace.services.accounts import refresh_token_revoke, user_register
 
 
-class SettingsScopedRateThrottle(ClientAddressIdentMixin, ScopedRateThrottle):
-    """ScopedRateThrottle that reads the rates when asked, so settings overrides apply, and
-    keys anonymous callers by `backend.client_address`."""
+class SettingsScopedRateThrottle(
+    ClientAddressIdentMixin, ScopedRateThrottle, WindowCounterThrottle
+):
+    """ScopedRateThrottle that reads the rates when asked, so settings overrides apply, keys
+    anonymous callers by `backend.client_address`, and counts in one window counter."""
 
     def get_rate(self):
         self.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.api.rendering import render_one
 from marketplace.models import WorkerProfile
 from marketplace.permissions import IsWorker, can_read_id_card_number
 from marketplace.serializers import MeSerializer, WorkerCardSerializer, WorkerSelfSerializer
@@ -14,7 +15,7 @@ from marketplace.services.workers import worker_profile_update
 class MeApi(APIView):
     @extend_schema(responses=MeSerializer)
     def get(self, request):
-        return Response(MeSerializer(request.user, context={"request": request}).data)
+        return Response(render_one(MeSerializer, request.user, {"request": request}))
 
 
 class WorkerMeApi(APIView):

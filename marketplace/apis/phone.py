@@ -9,7 +9,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.security import client_ip
+from backend.client_address import client_address
 from marketplace.apis.auth import SettingsScopedRateThrottle
 from marketplace.models import User
 from marketplace.phones import PhoneInput
@@ -66,7 +66,9 @@ class PhoneCodeApi(APIView):
         serializer = PhoneSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         phone_codes.phone_verification_send(
-            user=request.user, phone=serializer.validated_data["phone"], address=client_ip(request)
+            user=request.user,
+            phone=serializer.validated_data["phone"],
+            address=client_address(request),
         )
         return Response(SENT, status=status.HTTP_202_ACCEPTED)
 
@@ -97,7 +99,7 @@ class PasswordResetApi(APIView):
         serializer = PhoneSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         phone_codes.password_reset_send(
-            phone=serializer.validated_data["phone"], address=client_ip(request)
+            phone=serializer.validated_data["phone"], address=client_address(request)
         )
         return Response(SENT, status=status.HTTP_202_ACCEPTED)
 
@@ -142,6 +144,4 @@ class ResetLinkCreateApi(APIView):
             user = get_object_or_404(User.objects.none())  # 404: do not confirm the account
         link, token = phone_codes.reset_link_create(actor=request.user, user=user)
         url = request.build_absolute_uri(f"/accounts/reset/{token}/")
-        return Response(
-            {"url": url, "expires_at": link.expires_at}, status=status.HTTP_201_CREATED
-        )
+        return Response({"url": url, "expires_at": link.expires_at}, status=status.HTTP_201_CREATED)

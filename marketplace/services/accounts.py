@@ -3,12 +3,15 @@
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from backend.exceptions import ValidationFailed
+from backend.security import SESSION_ID_CLAIM
 from marketplace import idcard
 from marketplace.models import CodePurpose, HouseholdProfile, Role, User, WorkerProfile
 from marketplace.services.phone_codes import code_issue
+from notifications.sessions import session_sign_out
 
 SELF_SERVICE_ROLES = (Role.HOUSEHOLD, Role.WORKER)
 
@@ -66,10 +69,16 @@ def user_register(
 
 
 def refresh_token_revoke(*, refresh: str) -> None:
-    """Blacklist a refresh token (logout). Raises ValidationFailed when it is not a valid one."""
+    """Sign out the refresh token's session (logout): blacklist the token, refuse the session's
+    access tokens from now on and close its sockets. Raises ValidationFailed when it is not a
+    valid refresh token."""
     try:
-        RefreshToken(refresh).blacklist()
+        token = RefreshToken(refresh)
+        token.blacklist()
     except TokenError as error:
         raise ValidationFailed(
             _("刷新令牌无效或已失效。"), field="refresh", code="token_not_valid"
         ) from error
+    sid = token.get(SESSION_ID_CLAIM)
+    if sid:
+        session_sign_out(user_id=token[jwt_settings.USER_ID_CLAIM], sid=sid)

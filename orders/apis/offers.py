@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.api.pagination import StandardPagination
+from backend.api.rendering import render_many
 from marketplace.permissions import IsWorker
 from orders import selectors
 from orders.apis.common import STATUS_PARAMETER
@@ -42,7 +43,7 @@ class OfferListApi(GenericAPIView):
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
         offers_seen_record(offers=page, actor=request.user)
-        return self.get_paginated_response(OfferSerializer(page, many=True).data)
+        return self.get_paginated_response(render_many(OfferSerializer, page))
 
 
 class OfferAcceptApi(APIView):

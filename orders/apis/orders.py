@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.api.pagination import StandardPagination
+from backend.api.rendering import render_many, render_one
 from backend.exceptions import NotFound
 from orders import selectors
 from orders.apis.common import STATUS_PARAMETER
@@ -42,7 +43,7 @@ def order_response(request, order_id: int, http_status=status.HTTP_200_OK) -> Re
     context = {"party": party}
     if order.status in cancellation.CANCELLABLE_STATUSES and party:
         context["cancellation"] = cancellation.cancellation_quote(order=order, party=party)
-    return Response(OrderDetailSerializer(order, context=context).data, status=http_status)
+    return Response(render_one(OrderDetailSerializer, order, context), status=http_status)
 
 
 class OrderListApi(GenericAPIView):
@@ -56,12 +57,12 @@ class OrderListApi(GenericAPIView):
         wanted = self.request.query_params.get("status")
         if wanted and wanted not in OrderStatus.values:
             wanted = "-"
-        return selectors.orders_of_user(user=self.request.user, status=wanted)
+        return selectors.order_list_of_user(user=self.request.user, status=wanted)
 
     @extend_schema(parameters=[STATUS_PARAMETER], responses=OrderSerializer(many=True))
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
-        data = OrderSerializer(page, many=True, context={"request": request}).data
+        data = render_many(OrderSerializer, page, {"request": request})
         return self.get_paginated_response(data)
 
 

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from backend.api.idempotency import idempotency_key_from
 from backend.api.pagination import StandardPagination
+from backend.api.rendering import render_many, render_one
 from backend.exceptions import NotFound
 from marketplace.permissions import IsHousehold
 from orders import selectors
@@ -39,7 +40,7 @@ def _request_or_404(request, request_id: int):
 
 def _render_request(request, request_id: int, http_status=status.HTTP_200_OK) -> Response:
     service_request = _request_or_404(request, request_id)
-    return Response(RequestSerializer(service_request).data, status=http_status)
+    return Response(render_one(RequestSerializer, service_request), status=http_status)
 
 
 class RequestListCreateApi(GenericAPIView):
@@ -58,7 +59,7 @@ class RequestListCreateApi(GenericAPIView):
     @extend_schema(parameters=[STATUS_PARAMETER], responses=RequestSerializer(many=True))
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(RequestSerializer(page, many=True).data)
+        return self.get_paginated_response(render_many(RequestSerializer, page))
 
     @extend_schema(
         request=RequestCreateSerializer,

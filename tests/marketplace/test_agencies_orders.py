@@ -110,6 +110,7 @@ def test_list_query_count_is_constant(endpoint):
             factories.AgencyStaffFactory(agency=w.agency, staff_role="staff")
 
     grow(2, 0)
+    client.get(PREFIX + endpoint)  # a token's first call also loads the cached auth snapshot
     few = _count(client, PREFIX + endpoint)
     grow(8, 2)
     assert client.get(PREFIX + endpoint).json()["count"] >= 10

@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from backend.client_address import client_address
 from backend.exceptions import DomainError
-from backend.security import client_ip
 from marketplace.phones import phone_display
 from marketplace.services import phone_codes
 from marketplace.services.workers import worker_profile_update
@@ -60,7 +60,9 @@ def phone_settings(request):
         if phone_form.is_valid():
             try:
                 phone_codes.phone_verification_send(
-                    user=user, phone=phone_form.cleaned_data["phone"], address=client_ip(request)
+                    user=user,
+                    phone=phone_form.cleaned_data["phone"],
+                    address=client_address(request),
                 )
             except DomainError as error:
                 _domain_error(phone_form, error)
@@ -105,7 +107,7 @@ def forgot_password(request):
     if request.method == "POST" and phone_form.is_valid():
         phone = phone_form.cleaned_data["phone"]
         try:
-            phone_codes.password_reset_send(phone=phone, address=client_ip(request))
+            phone_codes.password_reset_send(phone=phone, address=client_address(request))
         except DomainError as error:
             _domain_error(phone_form, error)
         else:
