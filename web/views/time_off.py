@@ -1,5 +1,5 @@
-"""Time off (请假) on the phone: the worker's days off, and the agency's booked visits whose
-worker is on leave then."""
+"""Time off (请假) on the phone: the worker's days off (the agency's side is
+web.views.agency.substitutes)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.exceptions import DomainError, ValidationFailed
 from marketplace.models import Role
-from orders.selectors_time_off import substitutes_needed_of_agency, time_off_of_worker
+from orders.selectors_time_off import time_off_of_worker
 from orders.services.time_off import time_off_add, time_off_remove
 from web.forms import TimeOffForm, apply_errors
-from web.views.agency.console import Console, console_page, console_view
 from web.views.common import refused, role_required
 
 worker_only = role_required(Role.WORKER)
@@ -55,12 +54,6 @@ def time_off_withdraw(request, time_off_id: int):
         return refused(request, error, "/worker/time-off/")
     messages.success(request, _("已撤销请假。"))
     return redirect("web:time-off")
-
-
-@console_view
-def substitutes(request, console: Console):
-    rows = list(substitutes_needed_of_agency(agency=console.agency)[:100])
-    return console_page(request, console, "substitutes.html", {"visits": rows})
 
 
 ROUTES = [

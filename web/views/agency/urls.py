@@ -17,7 +17,7 @@ from web.views.agency.orders import contracts, dispute_resolve, disputes, orders
 from web.views.agency.roster import roster, roster_end, roster_invite
 from web.views.agency.staff import staff, staff_remove, staff_role
 from web.views.agency.statements import statement, statement_csv
-from web.views.time_off import substitutes
+from web.views.agency.substitutes import substitutes
 
 CONSOLE_ROUTES = [
     ("", home, "home"),
