@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt",
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
     "channels",
@@ -213,6 +214,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from the installed drf-spectacular-sidecar's static files: /api/docs/ works
+    # without internet (no CDN).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # One schema name per choice set, so clients get stable enum names (and no collisions).
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "marketplace.models.Role",
@@ -228,6 +234,8 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "orders.statuses.OrderStatus",
         "ContractStatusEnum": "orders.statuses.ContractStatus",
         "PartyEnum": "orders.statuses.Party",
+        # Sign-up's role and a no-show's party: one choice set, so one name.
+        "HouseholdOrWorkerEnum": ["household", "worker"],
         "OccurrenceStatusEnum": "orders.statuses.OccurrenceStatus",
         "DisputeStatusEnum": "orders.statuses.DisputeStatus",
         "DisputeOutcomeEnum": "orders.statuses.DisputeOutcome",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
@@ -118,7 +118,14 @@ class OrderCancelApi(APIView):
     @extend_schema(
         request=ReasonSerializer,
         parameters=[OpenApiParameter("preview", bool, description="only quote the fee")],
-        responses={200: OrderDetailSerializer},
+        # The cancelled order, or with ?preview=1 the quote: the schema names both.
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="OrderCancelAnswer",
+                serializers=[OrderDetailSerializer, CancelPreviewSerializer],
+                resource_type_field_name=None,
+            )
+        },
     )
     def post(self, request, order_id: int):
         if _truthy(request.query_params.get("preview")):
