@@ -1,6 +1,7 @@
 """Settings shared by every environment; each value can be overridden from the environment."""
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -159,7 +160,17 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The checkout's catalogues, or an installed wheel's (pyproject's data-files).
+LOCALE_PATHS = [
+    next(
+        (
+            path
+            for path in (BASE_DIR / "locale", Path(sys.prefix) / "share/meijia/locale")
+            if path.is_dir()
+        ),
+        BASE_DIR / "locale",
+    )
+]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

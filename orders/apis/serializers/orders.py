@@ -144,7 +144,7 @@ class DisputeSerializer(serializers.Serializer):
     refund_amount = serializers.IntegerField()
     resolution_note = serializers.CharField()
     opened_at = serializers.DateTimeField()
-    resolved_at = serializers.DateTimeField()
+    resolved_at = serializers.DateTimeField(allow_null=True)
 
 
 class OrderDetailSerializer(OrderSerializer):
