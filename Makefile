@@ -48,4 +48,4 @@ outdated: $(STAMP)
 
 # The deep schemathesis run as every role (the suite runs a few examples per operation).
 fuzz: $(STAMP)
-	FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-60} $(PY) -m pytest -p no:randomly -q tests/fuzz $(ARGS)
+	FUZZ_EVERY_ROLE=1 FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-60} $(PY) -m pytest -p no:randomly -q tests/fuzz $(ARGS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
@@ -37,7 +38,7 @@ def _truthy(value: str | None) -> bool:
 def order_response(request, order_id: int, http_status=status.HTTP_200_OK) -> Response:
     order = selectors.order_detail_of_user(user=request.user, order_id=order_id)
     if order is None:
-        raise NotFound("订单不存在。")
+        raise NotFound(gettext("订单不存在。"))
     party = party_of(request.user, order)
     context = {"party": party}
     if order.status in cancellation.CANCELLABLE_STATUSES and party:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
@@ -33,7 +34,7 @@ from orders.services.requests import request_create
 def _request_or_404(request, request_id: int):
     service_request = selectors.request_of_household(user=request.user, request_id=request_id)
     if service_request is None:
-        raise NotFound("需求不存在。")
+        raise NotFound(gettext("需求不存在。"))
     return service_request
 
 
