@@ -2,6 +2,7 @@
 (drf-spectacular-sidecar), so Chromium with every outside address blocked still renders the
 operations, under the page's Content-Security-Policy."""
 
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -39,6 +40,11 @@ def test_api_docs_render_the_operations_with_outside_network_blocked(live_url, p
     assert response.status == 200
     # An operation of each app's API is drawn (tags open by default in Swagger UI).
     page.locator(".opblock").first.wait_for(state="visible")
+    # Swagger UI draws the tags one after another: wait until most are there (polled from here:
+    # the page's CSP forbids the eval a wait_for_function would need).
+    deadline = time.monotonic() + 30
+    while page.locator(".opblock").count() <= 100 and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
     summaries = page.locator(".opblock-summary-path").all_inner_texts()
     assert len(summaries) > 100
     assert any(path.startswith("/api/v1/orders/") for path in summaries)
