@@ -5,13 +5,18 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+# The whole dependency tree (the project's pins, the dev extra, everything they pull in) at exact
+# versions with their hashes: every install reads it, `make lock` writes it.
+LOCK := requirements.lock
+UV := $(VENV)/bin/uv
 
-.PHONY: run test lint messages
+.PHONY: run test lint messages lock outdated fuzz
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q --require-hashes -r $(LOCK)
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -27,3 +32,20 @@ lint: $(STAMP)
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l zh_Hans -l en --ignore '.venv/*' --ignore 'bench/*' --ignore 'tests/*'
 	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+# Rewrites requirements.lock from pyproject.toml: versions already in the lock are kept (so a
+# rerun changes nothing), new or changed pins are resolved, and every file gets its hashes.
+# uv is a pinned dev dependency; the first run brings it into .venv by itself.
+lock:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	test -x $(UV) || $(PY) -m pip install -q "$$(grep -o 'uv==[0-9.]*' pyproject.toml)"
+	$(UV) pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+		--generate-hashes --no-config --quiet --custom-compile-command "make lock" -o $(LOCK)
+
+# Pinned packages with newer releases (asks the package index: run it by hand, not in tests).
+outdated: $(STAMP)
+	$(PY) scripts/outdated.py
+
+# The deep schemathesis run as every role (the suite runs a few examples per operation).
+fuzz: $(STAMP)
+	FUZZ_EVERY_ROLE=1 FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-60} $(PY) -m pytest -p no:randomly -q tests/fuzz $(ARGS)

@@ -1,5 +1,19 @@
 """Domain errors raised by services; the API layer turns them into HTTP answers."""
 
+from django.utils.translation import gettext, pgettext_lazy
+
+# What the entities of the state machines are called in an answer (InvalidTransition).
+ENTITY_NAMES = {
+    "order": pgettext_lazy("entity", "订单"),
+    "request": pgettext_lazy("entity", "需求"),
+    "offer": pgettext_lazy("entity", "邀约"),
+    "contract": pgettext_lazy("entity", "合同"),
+    "dispute": pgettext_lazy("entity", "争议"),
+    "occurrence": pgettext_lazy("entity", "服务场次"),
+    "roster entry": pgettext_lazy("entity", "名册记录"),
+    "application": pgettext_lazy("entity", "求职申请"),
+}
+
 
 class DomainError(Exception):
     """A business rule refused the action. `code` is machine-readable, `detail` human."""
@@ -48,6 +62,8 @@ class InvalidTransition(Conflict):
 
     def __init__(self, *, entity: str, current: str, target: str, detail: str | None = None):
         super().__init__(
-            detail or f"{entity} cannot go from '{current}' to '{target}'.",
+            detail
+            or gettext("%(entity)s不能从“%(current)s”变为“%(target)s”。")
+            % {"entity": ENTITY_NAMES.get(entity, entity), "current": current, "target": target},
             extra={"current_status": current, "target_status": target},
         )

@@ -1,6 +1,7 @@
 """Settings shared by every environment; each value can be overridden from the environment."""
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt",
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
     "channels",
@@ -131,7 +133,8 @@ else:
 AUTH_USER_MODEL = "marketplace.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # Django's own, with the message its catalogues translate (backend/passwords.py).
+    {"NAME": "backend.passwords.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -154,7 +157,17 @@ NUM_PROXIES = env_int("NUM_PROXIES", 0)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The checkout's catalogues, or an installed wheel's (pyproject's data-files).
+LOCALE_PATHS = [
+    next(
+        (
+            path
+            for path in (BASE_DIR / "locale", Path(sys.prefix) / "share/meijia/locale")
+            if path.is_dir()
+        ),
+        BASE_DIR / "locale",
+    )
+]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -222,6 +235,11 @@ SPECTACULAR_SETTINGS = {
     # Public only when API_DOCS_PUBLIC is on (off by default in production); staff always.
     "SERVE_PERMISSIONS": ["backend.api.docs.ApiDocsPermission"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from the installed drf-spectacular-sidecar's static files: /api/docs/ works
+    # without internet (no CDN).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # One schema name per choice set, so clients get stable enum names (and no collisions).
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "marketplace.models.Role",
@@ -237,6 +255,8 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "orders.statuses.OrderStatus",
         "ContractStatusEnum": "orders.statuses.ContractStatus",
         "PartyEnum": "orders.statuses.Party",
+        # Sign-up's role and a no-show's party: one choice set, so one name.
+        "HouseholdOrWorkerEnum": ["household", "worker"],
         "OccurrenceStatusEnum": "orders.statuses.OccurrenceStatus",
         "DisputeStatusEnum": "orders.statuses.DisputeStatus",
         "DisputeOutcomeEnum": "orders.statuses.DisputeOutcome",

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.api.pagination import StandardPagination
 from orders.apis.common import paginated
 from orders.apis.serializers.occurrences import (
     OccurrenceCancelInput,
@@ -14,6 +15,8 @@ from orders.services import occurrences
 
 
 class RequestOccurrencesApi(APIView):
+    pagination_class = StandardPagination
+
     @extend_schema(responses=OccurrenceOutput(many=True))
     def get(self, request, request_id: int):
         queryset = occurrences.occurrences_for_user(request_id=request_id, user=request.user)

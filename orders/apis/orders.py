@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.utils.translation import gettext
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
@@ -38,7 +39,7 @@ def _truthy(value: str | None) -> bool:
 def order_response(request, order_id: int, http_status=status.HTTP_200_OK) -> Response:
     order = selectors.order_detail_of_user(user=request.user, order_id=order_id)
     if order is None:
-        raise NotFound("订单不存在。")
+        raise NotFound(gettext("订单不存在。"))
     party = party_of(request.user, order)
     context = {"party": party}
     if order.status in cancellation.CANCELLABLE_STATUSES and party:
@@ -119,7 +120,14 @@ class OrderCancelApi(APIView):
     @extend_schema(
         request=ReasonSerializer,
         parameters=[OpenApiParameter("preview", bool, description="only quote the fee")],
-        responses={200: OrderDetailSerializer},
+        # The cancelled order, or with ?preview=1 the quote: the schema names both.
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="OrderCancelAnswer",
+                serializers=[OrderDetailSerializer, CancelPreviewSerializer],
+                resource_type_field_name=None,
+            )
+        },
     )
     def post(self, request, order_id: int):
         if _truthy(request.query_params.get("preview")):

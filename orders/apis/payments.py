@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -77,7 +78,7 @@ def _order_of_party(request, order_id: int) -> tuple[Order, str | None]:
     order = Order.objects.select_related("worker").filter(pk=order_id).first()
     party = party_of(request.user, order) if order is not None else None
     if order is None or (party is None and not request.user.is_operator):
-        raise NotFound("订单不存在。")
+        raise NotFound(gettext("订单不存在。"))
     return order, party
 
 
@@ -180,7 +181,7 @@ class AgencyStatementApi(APIView):
     def get(self, request):
         staff = getattr(request.user, "agency_staff", None)
         if staff is None:
-            raise PermissionDeniedError("您不属于任何家政企业。")
+            raise PermissionDeniedError(gettext("您不属于任何家政企业。"))
         statement = statements.statement_of_agency(agency=staff.agency, month=_month(request))
         return _render(statement, self.as_csv, f"agency-{staff.agency_id}-statement")
 

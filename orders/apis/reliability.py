@@ -15,6 +15,7 @@ from marketplace.selectors import appeals as selectors
 from marketplace.selectors.ranking import reliability
 from marketplace.services import appeals as services
 from orders import selectors as order_selectors
+from orders.apis.common import paginated
 
 
 class AppealInput(serializers.Serializer):
@@ -78,14 +79,12 @@ class OwnReliabilityApi(APIView):
 
 class OwnAppealsApi(APIView):
     permission_classes = [IsWorker]
+    pagination_class = StandardPagination
 
     @extend_schema(responses=AppealOutput(many=True))
     def get(self, request):
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(
-            selectors.appeals_of_worker(worker=request.user.worker), request, view=self
-        )
-        return paginator.get_paginated_response(AppealOutput(page, many=True).data)
+        queryset = selectors.appeals_of_worker(worker=request.user.worker)
+        return paginated(self, request, queryset, AppealOutput)
 
     @extend_schema(request=AppealInput, responses={201: AppealOutput})
     def post(self, request):

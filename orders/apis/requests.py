@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
@@ -34,7 +35,7 @@ from orders.services.requests import request_create
 def _request_or_404(request, request_id: int):
     service_request = selectors.request_of_household(user=request.user, request_id=request_id)
     if service_request is None:
-        raise NotFound("需求不存在。")
+        raise NotFound(gettext("需求不存在。"))
     return service_request
 
 
@@ -109,7 +110,9 @@ class RequestMatchesApi(GenericAPIView):
     permission_classes = [IsHousehold]
     pagination_class = StandardPagination
     serializer_class = MatchSerializer
+    queryset = ServiceRequest.objects.none()  # for the schema; reads go through selectors
 
+    @extend_schema(responses=MatchSerializer(many=True))
     def get(self, request, request_id: int):
         service_request = _request_or_404(request, request_id)
         slots = [(o.starts_at, o.ends_at) for o in service_request.occurrences.all()]

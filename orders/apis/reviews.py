@@ -5,12 +5,15 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.api.pagination import StandardPagination
 from orders.apis.common import paginated
 from orders.apis.serializers.reviews import ReviewInput, ReviewOutput, WorkerReviewOutput
 from orders.services import reviews
 
 
 class OrderReviewsApi(APIView):
+    pagination_class = StandardPagination
+
     @extend_schema(responses=ReviewOutput(many=True))
     def get(self, request, order_id: int):
         queryset = reviews.reviews_visible_on_order(order_id=order_id, user=request.user)
@@ -30,6 +33,8 @@ class OrderReviewsApi(APIView):
 
 
 class WorkerReviewsApi(APIView):
+    pagination_class = StandardPagination
+
     @extend_schema(responses=WorkerReviewOutput(many=True))
     def get(self, request, worker_id: int):
         queryset = reviews.reviews_of_worker(worker_id=worker_id)

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from backend.exceptions import InvalidTransition, NotFound
 from marketplace.models import User
@@ -33,7 +34,7 @@ def _locked(model, pk: int):
     be inserted)."""
     row = lock_request(pk, no_key=True) if model is ServiceRequest else lock_offer(pk)
     if row is None:
-        raise NotFound(f"{model._meta.model_name} #{pk} does not exist.")
+        raise NotFound(gettext("%(entity)s不存在。") % {"entity": model._meta.verbose_name})
     return row
 
 

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from backend.api.fields import CodeRelatedField
+from backend.api.fields import CodeRelatedField, ModelSerializer
 from marketplace.models import Category, Division, TrainingKind, WorkerProfile
 from programme.models import (
     Attendance,
@@ -108,7 +108,7 @@ class PersonSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class EnrolmentSerializer(serializers.ModelSerializer):
+class EnrolmentSerializer(ModelSerializer):
     course = serializers.SerializerMethodField()
     worker = serializers.SerializerMethodField()
     candidate = serializers.SerializerMethodField()
@@ -325,7 +325,7 @@ class EntryScoreSerializer(serializers.Serializer):
     score = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=0, max_value=1000)
 
 
-class CompetitionEntrySerializer(serializers.ModelSerializer):
+class CompetitionEntrySerializer(ModelSerializer):
     worker = serializers.SerializerMethodField()
 
     class Meta:

@@ -45,7 +45,7 @@ class AgencyContractSerializer(_OrderBriefMixin, serializers.Serializer):
     required_parties = serializers.ListField(child=serializers.CharField())
     signed_parties = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
-    signed_at = serializers.DateTimeField()
+    signed_at = serializers.DateTimeField(allow_null=True)
     order = serializers.SerializerMethodField()
 
     def get_signed_parties(self, contract) -> list[str]:
@@ -65,7 +65,7 @@ class AgencyDisputeSerializer(_OrderBriefMixin, serializers.Serializer):
     resolution_note = serializers.CharField()
     opened_by = serializers.SerializerMethodField()
     opened_at = serializers.DateTimeField()
-    resolved_at = serializers.DateTimeField()
+    resolved_at = serializers.DateTimeField(allow_null=True)
     order = serializers.SerializerMethodField()
 
     def get_opened_by(self, dispute) -> dict | None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.utils import timezone
 from rest_framework import serializers
 
+from backend.api.fields import ModelSerializer
 from orders.models import Offer, ServiceRequest
 
 
-class OfferRequestSerializer(serializers.ModelSerializer):
+class OfferRequestSerializer(ModelSerializer):
     """What a worker sees of a request before accepting: no exact address."""
 
     category = serializers.SlugRelatedField(slug_field="code", read_only=True)

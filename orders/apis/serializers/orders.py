@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from backend.api.fields import ModelSerializer
 from orders.apis.serializers.occurrences import OccurrenceSerializer
 from orders.models import Order, RequestEventKind
 from orders.privacy import address_visible_to
@@ -42,7 +43,7 @@ class CheckInSerializer(AttendanceSerializer):
     )
 
 
-class OrderSerializer(serializers.ModelSerializer):
+class OrderSerializer(ModelSerializer):
     kind = serializers.CharField(source="request.kind", read_only=True)
     category = serializers.CharField(source="request.category.code", read_only=True)
     category_name = serializers.CharField(source="request.category.name", read_only=True)
@@ -143,7 +144,7 @@ class DisputeSerializer(serializers.Serializer):
     refund_amount = serializers.IntegerField()
     resolution_note = serializers.CharField()
     opened_at = serializers.DateTimeField()
-    resolved_at = serializers.DateTimeField()
+    resolved_at = serializers.DateTimeField(allow_null=True)
 
 
 class OrderDetailSerializer(OrderSerializer):

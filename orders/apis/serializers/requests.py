@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from backend.api.fields import CodeRelatedField
+from backend.api.fields import CodeRelatedField, ModelSerializer
 from marketplace.models import Category, Division
 from orders.apis.serializers.occurrences import OccurrenceSerializer
 from orders.models import ServiceRequest
@@ -70,7 +70,7 @@ class InviteSerializer(serializers.Serializer):
     worker = serializers.IntegerField(min_value=1)
 
 
-class RequestSerializer(serializers.ModelSerializer):
+class RequestSerializer(ModelSerializer):
     category = serializers.SlugRelatedField(slug_field="code", read_only=True)
     category_name = serializers.CharField(source="category.name", read_only=True)
     division = serializers.SlugRelatedField(slug_field="code", read_only=True)
