@@ -118,6 +118,7 @@ urlpatterns += agency_paths(
         ("orders/", agency_orders.AgencyOrderListApi, "orders"),
         ("contracts/", agency_orders.AgencyContractListApi, "contracts"),
         ("disputes/", agency_orders.AgencyDisputeListApi, "disputes"),
+        ("countersign/", agency_orders.CountersignAuthorisationApi, "countersign"),
     ]
 )
 

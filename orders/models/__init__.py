@@ -1,5 +1,6 @@
 from .alerts import SafetyAlert, SafetyAlertKind
 from .contracts import Contract, ContractSignature
+from .countersign import CountersignAuthorisation
 from .offers import Offer
 from .orders import Dispute, Order, OrderEvent
 from .payments import (
@@ -17,6 +18,7 @@ from .start_codes import StartCode
 __all__ = [
     "Contract",
     "ContractSignature",
+    "CountersignAuthorisation",
     "Dispute",
     "LedgerEntry",
     "Occurrence",

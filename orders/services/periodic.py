@@ -17,6 +17,7 @@ from orders.models import Offer
 from orders.payments.payouts import payouts_send_due
 from orders.payments.retry import payment_operations_retry_due
 from orders.services.attendance import orders_auto_confirm_due
+from orders.services.countersign import countersign_reminders_due
 from orders.services.offers import offer_expire
 from orders.services.requests import requests_expire_due
 from orders.services.reviews import review_windows_close
@@ -48,5 +49,6 @@ def run_due_work(now: dt.datetime | None = None) -> dict[str, int]:
         "payment_operations_sent": payment_operations_retry_due(now=now),
         "payouts_sent": payouts_send_due(now=now),
         "safety_overdue_alerts": safety_overdue_alerts_due(now=now),
+        "countersign_reminders": countersign_reminders_due(now=now),
     }
     return counts

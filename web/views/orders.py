@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from backend.exceptions import DomainError, NotFound, ValidationFailed
 from chat.services import chat_is_open, chat_message_send
 from orders import selectors
+from orders.next_step import order_next_step
 from orders.parties import party_of
 from orders.privacy import contract_display
 from orders.services import attendance, cancellation
@@ -95,6 +96,7 @@ def _panel_context(request, order) -> dict:
         "kinds": RequestKind.choices,
         "parties": Party.choices,
         "safety": order_safety_context(request, order, party),
+        "next_step": order_next_step(order=order, party=party),
     }
 
 
