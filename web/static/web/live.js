@@ -129,10 +129,14 @@
       case "chat.message": showMessage(frame); break;
       case "offer.created":
         alertOffer();
+        if (window.meijiaOffers) window.meijiaOffers.created(frame);
         if (document.querySelector('[data-live="offers"]')) refresh('[data-live="offers"]');
-        else toast(body.getAttribute("data-text-new-offer") || "New offer", "/worker/offers/");
+        else if (!window.meijiaOffers) toast(body.getAttribute("data-text-new-offer") || "New offer", "/worker/offers/");
         break;
-      case "offer.withdrawn": refresh('[data-live="offers"]'); break;
+      case "offer.withdrawn":
+        if (window.meijiaOffers) window.meijiaOffers.gone(frame);
+        refresh('[data-live="offers"]');
+        break;
       case "order.updated":
         refresh('[data-live-order="' + frame.order + '"]');
         refresh('[data-live-request="' + frame.request + '"]');
