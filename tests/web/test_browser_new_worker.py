@@ -18,7 +18,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SPEECH_STUB = """
 window.__spoken = [];
 Object.defineProperty(window, "speechSynthesis", { configurable: true, value: {
-  speak: function (u) { window.__spoken.push({text: u.text, lang: u.lang}); }, cancel: function () {}
+  speak: function (u) { window.__spoken.push({text: u.text, lang: u.lang}); },
+  cancel: function () {}
 } });
 """
 
