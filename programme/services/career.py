@@ -24,7 +24,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from marketplace.models import RosterEntry, WorkerProfile
-from marketplace.selectors.ranking import bayesian_rating
+from marketplace.selectors.ratings import rating_value
 from orders.models import Order, Review
 from orders.statuses import OrderStatus, Party
 from programme.models import CompetitionEntry
@@ -42,7 +42,7 @@ class CareerRecord:
     roster: list
     jobs_by_trade: list
     recent_jobs: list
-    rating: float
+    rating: float | None  # None before her first review
     rating_count: int
     reviews: list
     generated_at: dt.datetime
@@ -80,7 +80,7 @@ def career_record(*, worker: WorkerProfile) -> CareerRecord:
                 "-completed_at"
             )[:20]
         ),
-        rating=round(bayesian_rating(worker.rating_sum, worker.rating_count), 2),
+        rating=rating_value(worker),
         rating_count=worker.rating_count,
         reviews=list(
             Review.objects.filter(
@@ -240,7 +240,9 @@ def _pdf_summary(record: CareerRecord, data: dict, styles: _PdfStyles) -> list:
         Paragraph(_("工种") + "：" + trades, styles.body),
         Paragraph(
             _("评分")
-            + f"：{data['rating']}（{data['rating_count']}）  "
+            + "："
+            + (f"{data['rating']}（{data['rating_count']}）" if data["rating"] else _("暂无评价"))
+            + "  "
             + _("完成服务")
             + f"：{data['completed_jobs']}",
             styles.body,

@@ -7,7 +7,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from tests import factories
 from tests.orders.flow_helpers import order_in
-from tests.web.conftest import browser, live_url, phone  # noqa: F401 - fixtures
+from tests.web.conftest import browser, console_errors, live_url, phone  # noqa: F401 - fixtures
 from tests.web.test_browser_flow import session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.security, pytest.mark.django_db(transaction=True)]
