@@ -86,3 +86,25 @@ def test_new_worker_goes_from_checklist_to_a_live_offer(live_url, phone):
     page.wait_for_selector(f"[data-offer='{offers[0].pk}'] [data-countdown]")
     assert page.get_attribute("[data-offer-badge]", "data-offer-badge") == "1"
     assert page.title().startswith("(1) ")
+
+
+def test_profile_edit_fits_the_phone_and_save_takes_the_tap(live_url, phone):
+    worker = factories.WorkerFactory()
+    context = phone()
+    context.add_cookies([session_cookie(worker.user, live_url)])
+    page = context.new_page()
+    page.goto(f"{live_url}/worker/profile/edit/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.evaluate(
+        "[...document.querySelectorAll('input[type=time]')]"
+        ".every(i => i.getAttribute('aria-label'))"
+    )
+    save = page.locator("form button[type=submit]")
+    save.scroll_into_view_if_needed()
+    box = save.bounding_box()
+    hit = page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y).closest('button[type=submit]') !== null",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
+    assert hit and box["x"] + box["width"] <= 360
+    assert "一天也不勾选" in page.inner_text("[data-availability-help]")
