@@ -93,7 +93,7 @@ def live_url(django_db_setup, django_db_blocker):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90  # a loaded 2-core machine starts daphne slowly
     while True:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
