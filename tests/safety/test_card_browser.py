@@ -20,7 +20,7 @@ from tests.web.test_browser_flow import session_cookie, shot
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_anonymous_visitor_sees_the_card_qr_and_status(live_url, phone):  # noqa: F811
+def test_anonymous_visitor_sees_the_card_qr_and_status(live_url, phone, console_errors):  # noqa: F811
     worker = factories.WorkerFactory()
     token = card_token(service_card_ensure(worker=worker))
     page = phone().new_page()
@@ -32,6 +32,8 @@ def test_anonymous_visitor_sees_the_card_qr_and_status(live_url, phone):  # noqa
     shot(page, "service-card-public")
     page.goto(f"{live_url}/card/{token}x/")
     assert page.get_attribute("[data-card-status]", "data-card-status") == "invalid"
+    # The forged card's page is a 404 on purpose: the browser's note of it is expected.
+    console_errors[:] = [e for e in console_errors if "status of 404" not in e]
 
 
 @pytest.mark.parametrize("width", [360, 1280])
@@ -50,4 +52,6 @@ def test_the_card_qr_decodes_from_a_screenshot(live_url, phone, width):  # noqa:
         texts = [
             result.text for result in decoded if result.format == zxingcpp.BarcodeFormat.QRCode
         ]
-        assert texts and texts[0].endswith(f"/card/{token}/"), (width, path, texts)
+        # The signed token carries its signing time: compare the card it names, not the stamp.
+        card_part = token.split(":")[0]
+        assert texts and f"/card/{card_part}:" in texts[0], (width, path, texts)
