@@ -20,6 +20,7 @@ from marketplace.models import (
     WorkerProfile,
 )
 from marketplace.phones import PhoneInput
+from marketplace.selectors.ratings import rating_value
 
 # ---- reference data -------------------------------------------------------------------------
 
@@ -170,7 +171,7 @@ class WorkerSelfSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "is_verified", "rating_count", "completed_jobs"]
 
     def get_rating(self, worker: WorkerProfile) -> float | None:
-        return round(worker.rating_sum / worker.rating_count, 2) if worker.rating_count else None
+        return rating_value(worker)
 
     def validate_id_card_number(self, value: str) -> str:
         value = idcard.normalize(value)
@@ -212,7 +213,7 @@ class WorkerCardSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_rating(self, worker: WorkerProfile) -> float | None:
-        return round(worker.rating_sum / worker.rating_count, 2) if worker.rating_count else None
+        return rating_value(worker)
 
     def to_representation(self, worker: WorkerProfile) -> dict:
         data = super().to_representation(worker)

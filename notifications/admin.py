@@ -1,8 +1,19 @@
-"""Operators read deliveries (what went where, why not) and push subscriptions."""
+"""Operator admin for the inbox (support reads what a user was told), its deliveries (what went
+where, why not) and push subscriptions."""
 
 from django.contrib import admin
 
-from notifications.models import Delivery, PushSubscription
+from backend.admin_records import ReadOnlyAdmin
+from notifications.models import Delivery, Notification, PushSubscription
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    """Written by notifications.events with the push; read_at by the user's own tap."""
+
+    list_display = ["id", "user", "type", "created_at", "read_at"]
+    list_filter = ["type"]
+    search_fields = ["user__username"]
 
 
 @admin.register(Delivery)

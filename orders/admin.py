@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+# Payments, ledger, webhooks, start codes, alerts, signatures, request events.
+from orders import admin_records  # noqa: F401
 from orders.models import (
     AskedAgain,
     Contract,

@@ -25,7 +25,9 @@ upwards, so two transactions cannot wait on each other in a circle:
     order's worker row). Chat messages (chat.services) lock the order row to number them;
     reviews lock it to publish both sides at once; settlement and payouts lock it before its
     payment.
- 7. Contract (lock_current_contract) — signing and amending, after the order.
+ 7. Contract (lock_current_contract) — signing and amending, after the order; then the
+    agency's CountersignAuthorisation in force (lock_countersign_authorisation), which a
+    signature under it and its revocation both take, so neither outruns the other.
  8. Occurrence (lock_occurrence, lock_visits) — an order's visits, after the order; a visit is
     claimed with a conditional UPDATE (check-in/out) rather than a lock where that suffices.
     A start code (StartCode) is locked alone, in a short transaction of its own before the
@@ -52,6 +54,7 @@ from django.db.models import QuerySet
 from marketplace.locks import lock_worker
 from orders.models import (
     Contract,
+    CountersignAuthorisation,
     Dispute,
     Occurrence,
     Offer,
@@ -63,6 +66,7 @@ from orders.models import (
 from orders.statuses import DisputeStatus
 
 __all__ = [
+    "lock_countersign_authorisation",
     "lock_current_contract",
     "lock_offer",
     "lock_offers",
@@ -115,6 +119,16 @@ def lock_open_dispute(order_id: int) -> Dispute | None:
 def lock_current_contract(order: Order) -> Contract | None:
     """The latest contract version of the order."""
     return Contract.objects.select_for_update().filter(order=order).order_by("-version").first()
+
+
+def lock_countersign_authorisation(agency_id: int) -> CountersignAuthorisation | None:
+    """The agency's authorisation in force (revoked_at null), with who gave it."""
+    return (
+        CountersignAuthorisation.objects.select_for_update(of=("self",))
+        .select_related("authorised_by")
+        .filter(agency_id=agency_id, revoked_at__isnull=True)
+        .first()
+    )
 
 
 def lock_occurrence(occurrence_id: int) -> Occurrence | None:

@@ -5,7 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 
 from marketplace.geo import bounding_box, great_circle_km, within_radius
@@ -16,6 +24,7 @@ from marketplace.selectors.eligibility import overlapping, service_dates
 from orders.models import (
     Contract,
     ContractSignature,
+    CountersignAuthorisation,
     Dispute,
     Occurrence,
     Offer,
@@ -26,6 +35,7 @@ from orders.models import (
 )
 from orders.statuses import (
     ACTIVE_ORDER_STATUSES,
+    ContractStatus,
     DisputeStatus,
     OccurrenceStatus,
     OrderStatus,
@@ -240,7 +250,8 @@ def worker_incidents(*, worker_id: int) -> list[Incident]:
 
 
 def agency_counts(*, agency: Agency) -> dict[str, int]:
-    """Staff, roster by status, orders (all and live), open disputes of the agency."""
+    """Staff, roster by status, orders (all and live), open disputes of the agency, and the
+    contracts that wait only for its signature."""
     live = [status for status in ACTIVE_ORDER_STATUSES if status != OrderStatus.DISPUTED]
     orders = Order.objects.filter(agency=agency).aggregate(
         total=Count("pk"), live=Count("pk", filter=Q(status__in=live))
@@ -251,7 +262,39 @@ def agency_counts(*, agency: Agency) -> dict[str, int]:
         "orders": orders["total"],
         "orders_live": orders["live"],
         "open_disputes": open_disputes.count(),
+        "contracts_awaiting_agency": contracts_awaiting_agency(agency_id=agency.pk).count(),
     }
+
+
+def contracts_awaiting_agency(*, agency_id: int | None = None) -> QuerySet[Contract]:
+    """Current versions of live orders (of one agency, or all) that household and worker have
+    signed and the agency has not."""
+    queryset = Contract.objects.filter(
+        order__agency__isnull=False,
+        order__status__in=(OrderStatus.PENDING_CONTRACT, OrderStatus.CONFIRMED),
+        status=ContractStatus.AWAITING_SIGNATURES,
+    )
+    if agency_id is not None:
+        queryset = queryset.filter(order__agency_id=agency_id)
+    signed = ContractSignature.objects.filter(contract=OuterRef("pk"))
+    return (
+        queryset.filter(Exists(signed.filter(party=Party.HOUSEHOLD)))
+        .filter(Exists(signed.filter(party=Party.WORKER)))
+        .exclude(Exists(signed.filter(party=Party.AGENCY)))
+        .select_related("order__request__category", "order__worker", "order__household")
+        .defer("text", "terms")
+        .order_by("created_at", "pk")
+    )
+
+
+def countersign_authorisations_of_agency(*, agency: Agency) -> QuerySet[CountersignAuthorisation]:
+    """The agency's standing authorisations, in force first then newest, with who gave and
+    revoked them."""
+    return (
+        CountersignAuthorisation.objects.filter(agency=agency)
+        .select_related("authorised_by", "revoked_by")
+        .order_by("-authorised_at", "-pk")
+    )
 
 
 def orders_of_agency(*, agency: Agency, status: str | None = None) -> QuerySet[Order]:

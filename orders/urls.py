@@ -164,6 +164,7 @@ urlpatterns += agency_paths(
         ("contracts/", agency_orders.AgencyContractListApi, "contracts"),
         ("disputes/", agency_orders.AgencyDisputeListApi, "disputes"),
         ("substitutes-needed/", time_off.SubstitutesNeededApi, "substitutes-needed"),
+        ("countersign/", agency_orders.CountersignAuthorisationApi, "countersign"),
     ]
 )
 

@@ -279,6 +279,10 @@ class WorkerProfileForm(PhoneForm):
             self.fields[f"day_{day}"] = forms.BooleanField(label=name, required=False)
             self.fields[f"day_{day}_from"] = time_field(_("从"), "08:00")
             self.fields[f"day_{day}_to"] = time_field(_("到"), "18:00")
+            # Each time input names its day and end, for screen readers (no visible label).
+            for key, text in (("from", _("%(day)s 开始时间")), ("to", _("%(day)s 结束时间"))):
+                widget = self.fields[f"day_{day}_{key}"].widget
+                widget.attrs["aria-label"] = text % {"day": name}
 
     @property
     def weekday_rows(self):

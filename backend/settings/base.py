@@ -293,6 +293,8 @@ MEIJIA = {
     "GEOCODER": os.environ.get("MEIJIA_GEOCODER", "gazetteer"),
     "GEOCODER_OPTIONS": {"user_agent": "meijia"},
     "DEMO_PASSWORD": "meijia-demo",
+    # The federation's number a worker without an agency calls about her checklist.
+    "FEDERATION_PHONE": os.environ.get("MEIJIA_FEDERATION_PHONE", ""),
     # Socket flood control (per connection, token bucket): chat.send frames, and all frames.
     "SOCKET_CHAT_RATE": env_int("MEIJIA_SOCKET_CHAT_RATE", 10),
     "SOCKET_CHAT_BURST": env_int("MEIJIA_SOCKET_CHAT_BURST", 20),

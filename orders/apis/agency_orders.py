@@ -18,6 +18,7 @@ from orders import selectors
 from orders.apis.serializers import agency_orders as order_shapes
 from orders.apis.serializers.orders import OrderSerializer
 from orders.models import Contract, Dispute, Order, ServiceRequest
+from orders.services.countersign_authorisations import countersign_authorise, countersign_revoke
 from orders.services.dispatch import offer_dispatch
 
 
@@ -121,3 +122,35 @@ class AgencyDisputeListApi(AgencyApi):
             agency=self.agency(), status=request.query_params.get("status") or None
         )
         return self.paginated(queryset, order_shapes.AgencyDisputeSerializer)
+
+
+class CountersignAuthorisationApi(AgencyApi):
+    """The agency's standing authorisation to countersign its rostered workers' standard
+    contracts: GET the one in force and the history, POST to give it (owner), DELETE to revoke
+    it (owner)."""
+
+    def _render(self, http_status=status.HTTP_200_OK):
+        agency = self.agency()
+        history = list(selectors.countersign_authorisations_of_agency(agency=agency)[:20])
+        data = {
+            "in_force": next((a for a in history if a.is_in_force), None),
+            "history": history,
+            "contracts_awaiting_agency": selectors.contracts_awaiting_agency(
+                agency_id=agency.pk
+            ).count(),
+        }
+        return Response(order_shapes.CountersignStateSerializer(data).data, status=http_status)
+
+    @extend_schema(responses=order_shapes.CountersignStateSerializer)
+    def get(self, request, agency_id: int | None = None):
+        return self._render()
+
+    @extend_schema(request=None, responses={201: order_shapes.CountersignStateSerializer})
+    def post(self, request, agency_id: int | None = None):
+        countersign_authorise(agency=self.agency(), actor=request.user)
+        return self._render(status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=order_shapes.CountersignStateSerializer)
+    def delete(self, request, agency_id: int | None = None):
+        countersign_revoke(agency=self.agency(), actor=request.user)
+        return self._render()

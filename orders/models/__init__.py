@@ -1,6 +1,7 @@
 from .alerts import SafetyAlert, SafetyAlertKind
 from .applications import RequestApplication
 from .contracts import Contract, ContractSignature
+from .countersign import CountersignAuthorisation
 from .offers import Offer
 from .orders import Dispute, Order, OrderEvent
 from .payments import (
@@ -20,6 +21,7 @@ __all__ = [
     "AskedAgain",
     "Contract",
     "ContractSignature",
+    "CountersignAuthorisation",
     "Dispute",
     "FavouriteWorker",
     "LedgerEntry",

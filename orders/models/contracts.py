@@ -20,6 +20,8 @@ class Contract(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     signed_at = models.DateTimeField(_("全部签署时间"), null=True, blank=True)
+    # When agency staff were last reminded that this version awaits the agency's signature.
+    agency_reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["order", "-version"]
@@ -42,6 +44,14 @@ class ContractSignature(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     signed_at = models.DateTimeField(auto_now_add=True)
+    # Set when the agency signed through its standing authorisation, not by a staff tap.
+    authorisation = models.ForeignKey(
+        "orders.CountersignAuthorisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signatures",
+    )
 
     class Meta:
         ordering = ["signed_at"]

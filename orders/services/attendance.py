@@ -196,6 +196,16 @@ def _finish(*, order_id: int, actor: User, now: dt.datetime, data: dict | None =
     )
 
 
+def _refuse_before_start(*, starts_at: dt.datetime, now: dt.datetime) -> None:
+    """Check-out only once the booked time has begun (check-in may open a little earlier)."""
+    if now < starts_at:
+        raise Conflict(
+            _("预约的服务开始时间还没到，不能签退。"),
+            code="before_start",
+            extra={"starts_at": starts_at.isoformat()},
+        )
+
+
 def _check_out_recurring_visit(
     *, order_id: int, actor: User, occurrence_id: int | None, now: dt.datetime
 ) -> Order:
@@ -222,6 +232,7 @@ def _check_out_recurring_visit(
                 code="not_checked_in",
                 extra={"occurrence": occurrence_id or (open_visit.pk if open_visit else None)},
             )
+        _refuse_before_start(starts_at=open_visit.starts_at, now=now)
         _claim(
             Occurrence.objects.filter(
                 pk=open_visit.pk, checked_in_at__isnull=False, checked_out_at__isnull=True
@@ -257,12 +268,17 @@ def order_complete(
     otherwise the check-out is recorded as a visit event and the order stays in_progress.
 
     Locks the order row. Raises NotFound, PermissionDeniedError, InvalidTransition, Conflict
-    `not_checked_in` (recurring: no visit is checked in).
+    `not_checked_in` (recurring: no visit is checked in), Conflict `before_start` (the
+    booked start of the visit has not come yet).
     """
     now = now or timezone.now()
     order, party = order_for_party(order_id=order_id, user=actor)
     party_required(party, (Party.WORKER,), _("完工"))
     if order.request.kind != RequestKind.RECURRING:
+        refuse_unless_status(
+            order, OrderStatus.IN_PROGRESS, target=OrderStatus.AWAITING_CONFIRMATION
+        )
+        _refuse_before_start(starts_at=order.starts_at, now=now)
         with transaction.atomic():
             order = _finish(order_id=order_id, actor=actor, now=now)
             Occurrence.objects.filter(

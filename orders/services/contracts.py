@@ -20,6 +20,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from backend.exceptions import Conflict, NotFound, PermissionDeniedError, ValidationFailed
 from backend.fact_changes import order_facts_changed
@@ -29,6 +30,7 @@ from orders.locks import lock_current_contract, lock_order
 from orders.models import Contract, ContractSignature, Occurrence, Order
 from orders.parties import order_party_user_ids, party_of
 from orders.selectors import is_worker_busy
+from orders.services import countersign
 from orders.services.contract_terms import (
     contract_render,
     contract_terms,
@@ -50,9 +52,9 @@ SIGNABLE_ORDER_STATUSES = (OrderStatus.PENDING_CONTRACT, OrderStatus.CONFIRMED)
 MAX_NOTES_LENGTH = 500
 
 PARTY_LABELS = {
-    Party.HOUSEHOLD: "甲方（雇主）",
-    Party.WORKER: "乙方（服务员）",
-    Party.AGENCY: "丙方（家政企业）",
+    Party.HOUSEHOLD: gettext_lazy("甲方（雇主）"),
+    Party.WORKER: gettext_lazy("乙方（服务员）"),
+    Party.AGENCY: gettext_lazy("丙方（家政企业）"),
 }
 
 
@@ -266,10 +268,37 @@ def contract_sign(
             ip_address=ip_address,
             user_agent=user_agent,
         )
-        signed = set(contract.signatures.values_list("party", flat=True))
-        if signed >= set(contract.required_parties):
-            _contract_take_effect(order=order, contract=contract, user=user)
+        _after_signature(order=order, contract=contract, user=user)
     return contract
+
+
+def _after_signature(*, order: Order, contract: Contract, user: User) -> None:
+    """Take effect when every party has signed; when only the agency is missing, its standing
+    authorisation signs, or its staff are told (orders.services.countersign)."""
+    if not countersign.missing_parties(contract):
+        _contract_take_effect(order=order, contract=contract, user=user)
+    elif countersign.countersign_by_authorisation(order=order, contract=contract):
+        _contract_take_effect(order=order, contract=contract, user=user)
+    elif countersign.awaits_only_agency(contract):
+        countersign.agency_remind_countersign(order=order, contract=contract)
+
+
+def contracts_countersign_pending(*, agency_id: int) -> int:
+    """Sign, under the agency's authorisation, the versions already waiting only for it (one
+    transaction each: order lock, then contract); returns how many took effect."""
+    signed = 0
+    waiting = countersign.contracts_awaiting_agency(agency_id=agency_id)
+    for order_id in list(waiting.values_list("order_id", flat=True)[:500]):
+        with transaction.atomic():
+            order = lock_order(order_id, related=("worker", "request", "agency"))
+            contract = lock_current_contract(order)
+            if contract is None or order.status not in SIGNABLE_ORDER_STATUSES:
+                continue
+            if countersign.countersign_by_authorisation(order=order, contract=contract):
+                authorised_by = contract.signatures.get(party=Party.AGENCY).signer
+                _contract_take_effect(order=order, contract=contract, user=authorised_by)
+                signed += 1
+    return signed
 
 
 # --- amendment -------------------------------------------------------------------------------

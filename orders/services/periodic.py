@@ -19,6 +19,7 @@ from orders.models import Offer
 from orders.payments.payouts import payouts_send_due
 from orders.payments.retry import payment_operations_retry_due
 from orders.services.attendance import orders_auto_confirm_due
+from orders.services.countersign import countersign_reminders_due
 from orders.services.offer_reach import offers_awaiting_reach
 from orders.services.offers import offer_expire
 from orders.services.requests import requests_expire_due
@@ -58,5 +59,6 @@ def run_due_work(now: dt.datetime | None = None) -> dict[str, int]:
         "payouts_sent": payouts_send_due(now=now),
         "safety_overdue_alerts": safety_overdue_alerts_due(now=now),
         "presences_pruned": presence_prune(now=now),
+        "countersign_reminders": countersign_reminders_due(now=now),
     }
     return counts

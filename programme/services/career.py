@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from backend import pdf
 from marketplace.models import RosterEntry, WorkerProfile
-from marketplace.selectors.ranking import bayesian_rating
+from marketplace.selectors.ratings import rating_value
 from orders.models import Order, Review
 from orders.statuses import OrderStatus, Party
 from programme.models import CompetitionEntry
@@ -34,7 +34,7 @@ class CareerRecord:
     roster: list
     jobs_by_trade: list
     recent_jobs: list
-    rating: float
+    rating: float | None  # None before her first review
     rating_count: int
     reviews: list
     generated_at: dt.datetime
@@ -72,7 +72,7 @@ def career_record(*, worker: WorkerProfile) -> CareerRecord:
                 "-completed_at"
             )[:20]
         ),
-        rating=round(bayesian_rating(worker.rating_sum, worker.rating_count), 2),
+        rating=rating_value(worker),
         rating_count=worker.rating_count,
         reviews=list(
             Review.objects.filter(
@@ -193,7 +193,9 @@ def _pdf_summary(record: CareerRecord, data: dict) -> list:
         pdf.para(_("工种") + "：" + trades),
         pdf.para(
             _("评分")
-            + f"：{data['rating']}（{data['rating_count']}）  "
+            + "："
+            + (f"{data['rating']}（{data['rating_count']}）" if data["rating"] else _("暂无评价"))
+            + "  "
             + _("完成服务")
             + f"：{data['completed_jobs']}"
         ),

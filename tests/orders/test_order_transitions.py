@@ -37,6 +37,15 @@ def test_check_in_complete_confirm_walk_the_order_to_completed():
     assert response.json()["status"] == "in_progress"
     assert response.json()["checked_in_at"]
 
+    # Checked in early (the window opens before the start): no check-out before the start.
+    before = _snapshot(order)
+    response = worker_client.post(_url(order, "complete"))
+    assert response.status_code == 409 and response.json()["code"] == "before_start"
+    assert _snapshot(order) == before
+    started = timezone.now() - dt.timedelta(minutes=1)
+    Order.objects.filter(pk=order.pk).update(starts_at=started)
+    order.occurrences.update(starts_at=started)
+
     response = worker_client.post(_url(order, "complete"))
     assert response.status_code == 200
     assert response.json()["status"] == "awaiting_confirmation"

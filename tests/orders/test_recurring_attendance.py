@@ -21,6 +21,15 @@ from tests.orders.flow_helpers import check_in_body, order_in
 pytestmark = pytest.mark.django_db
 
 
+def begun(visit) -> None:
+    """Time passes to just after the visit's booked start (it keeps its length)."""
+    visit.refresh_from_db()
+    shift = timezone.now() - dt.timedelta(seconds=30) - visit.starts_at
+    Occurrence.objects.filter(pk=visit.pk).update(
+        starts_at=visit.starts_at + shift, ends_at=visit.ends_at + shift
+    )
+
+
 def recurring_order(slots, *, status=OrderStatus.CONFIRMED) -> Order:
     """A recurring order with one visit per (start offset, length) pair, in minutes from now."""
     now = timezone.now().replace(microsecond=0)
@@ -144,6 +153,12 @@ def test_three_visits_checked_in_and_out_one_by_one():
     assert worker.post(url(order, "check-in"), check_in_body(order), format="json").json()[
         "occurrences"
     ][1]["attendance"] == ("checked_in")
+    # Checked in early, she cannot check out before the visit's booked start.
+    before = snapshot(order)
+    response = worker.post(url(order, "complete"), {"occurrence": second.pk}, format="json")
+    assert response.status_code == 409 and response.json()["code"] == "before_start"
+    assert snapshot(order) == before
+    begun(second)
     response = worker.post(url(order, "complete"), {"occurrence": second.pk}, format="json")
     assert response.json()["status"] == "in_progress"
     # A repeated check-out finds no visit checked in.
@@ -156,6 +171,7 @@ def test_three_visits_checked_in_and_out_one_by_one():
     )
     assert response.status_code == 200
     assert attendance_of(response.json()) == ["checked_out", "checked_out", "checked_in"]
+    begun(third)
     response = worker.post(url(order, "complete"))
     assert response.status_code == 200
     body = response.json()
@@ -316,6 +332,9 @@ def test_one_off_and_placement_keep_one_check_in_and_record_it_on_their_visit(ki
     response = worker.post(url(order, "check-in"), check_in_body(order), format="json")
     assert response.status_code == 409
     assert response.json()["code"] == "invalid_transition"
+    response = worker.post(url(order, "complete"))
+    assert response.status_code == 409 and response.json()["code"] == "before_start"
+    Order.objects.filter(pk=order.pk).update(starts_at=timezone.now() - dt.timedelta(minutes=1))
     response = worker.post(url(order, "complete"))
     body = response.json()
     assert body["status"] == "awaiting_confirmation"

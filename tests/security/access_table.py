@@ -29,6 +29,11 @@ ACCESS: dict[str, dict[str, str]] = {
     "/api/v1/agencies/{agency_id}/contracts/": {
         "get": "operator owner:agency",
     },
+    "/api/v1/agencies/{agency_id}/countersign/": {
+        "get": "operator owner:agency",
+        "post": "operator owner:agency",
+        "delete": "operator owner:agency",
+    },
     "/api/v1/agencies/{agency_id}/dispatch/": {
         "post": "operator owner:agency",
     },

@@ -7,7 +7,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from tests import factories
 from tests.orders.flow_helpers import order_in
-from tests.web.conftest import browser, live_url, phone  # noqa: F401 - fixtures
+from tests.web.conftest import browser, console_errors, live_url, phone  # noqa: F401 - fixtures
 from tests.web.test_browser_flow import session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.security, pytest.mark.django_db(transaction=True)]
@@ -41,7 +41,11 @@ def plain_web_pages() -> list[str]:
     return pages
 
 
-def test_every_page_loads_without_a_csp_violation(live_url, phone):  # noqa: F811
+def test_every_page_loads_without_a_csp_violation(live_url, phone, console_errors):  # noqa: F811
+    # This walk opens every page as every role, so refused pages (403/404) are expected; a
+    # console error of any other kind (a CSP violation included) still fails the test.
+    # The self-check's inline style is refused on purpose; real violations are in `problems`.
+    expected = ("status of 404", "status of 403", "status of 405", "Applying inline style")
     order = order_in("in_progress")
     household, worker = order.household, order.worker.user
     staff = factories.AgencyStaffFactory()
@@ -95,3 +99,4 @@ def test_every_page_loads_without_a_csp_violation(live_url, phone):  # noqa: F81
         context.close()
     assert loaded >= 15, loaded
     assert problems == []
+    console_errors[:] = [e for e in console_errors if not any(x in e for x in expected)]

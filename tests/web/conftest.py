@@ -93,7 +93,7 @@ def live_url(django_db_setup, django_db_blocker):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90  # a loaded 2-core machine starts daphne slowly
     while True:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
@@ -135,14 +135,42 @@ def browser(live_url):
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+def watch_console(context, errors: list[str]) -> None:
+    """Collect every console error and uncaught page error of the context's pages."""
+
+    def attach(page) -> None:
+        page.on(
+            "console",
+            lambda message: errors.append(f"console.{message.type}: {message.text} ({page.url})")
+            if message.type == "error"
+            else None,
+        )
+        page.on("pageerror", lambda error: errors.append(f"pageerror: {error} ({page.url})"))
+
+    context.on("page", attach)
+
+
 @pytest.fixture
-def phone(browser):
-    """A factory of fresh phone-sized browser contexts (Chinese by default)."""
+def console_errors():
+    """The console and page errors of every browser context a test opened; a browser test
+    fails when any was logged (a test that expects one removes it from this list)."""
+    errors: list[str] = []
+    yield errors
+    assert not errors, "the browser logged errors:\n" + "\n".join(errors)
+
+
+@pytest.fixture
+def phone(browser, console_errors):
+    """A factory of fresh phone-sized browser contexts (Chinese by default), each watched for
+    console errors (see console_errors)."""
     contexts = []
 
-    def open_context(locale: str = "zh-CN"):
-        context = browser.new_context(viewport=PHONE, locale=locale, timezone_id="Asia/Shanghai")
+    def open_context(locale: str = "zh-CN", viewport: dict | None = None):
+        context = browser.new_context(
+            viewport=viewport or PHONE, locale=locale, timezone_id="Asia/Shanghai"
+        )
         context.set_default_timeout(15_000)
+        watch_console(context, console_errors)
         contexts.append(context)
         return context
 

@@ -176,6 +176,13 @@ def test_household_and_worker_through_a_whole_order(live_url, phone):
     assert arrival.used_at is not None and arrival.distance_m is not None
     assert arrival.distance_m <= settings.MEIJIA["CHECK_IN_MAX_DISTANCE_M"]
     household_page.wait_for_selector("[data-order-status=in_progress]")
+    # Check-out opens at the booked start, not at check-in (which opens earlier).
+    assert worker_page.locator("button[data-action=check-out]").count() == 0
+    assert worker_page.locator("[data-check-out-from]").count() == 1
+    started = timezone.now() - dt.timedelta(minutes=1)
+    Order.objects.filter(pk=order.pk).update(starts_at=started)
+    order.occurrences.update(starts_at=started)
+    worker_page.reload()
     # Check-out; the household sees it live, then confirms.
     worker_page.click("button[data-action=check-out]")
     worker_page.wait_for_selector("[data-order-status=awaiting_confirmation]")

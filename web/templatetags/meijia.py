@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backend import money
 from backend.localtime import local_time
+from marketplace.selectors.ratings import worker_rating
 
 register = template.Library()
 
@@ -60,3 +61,12 @@ def stars(rating) -> str:
         return "—"
     rating = float(rating)
     return f"★ {rating:.1f}"
+
+
+@register.filter
+def rating(worker) -> str:
+    """A worker's shown rating (marketplace.selectors.ratings): ★ 4.7（3）, or 暂无评价."""
+    shown = worker_rating(worker)
+    if not shown.is_rated:
+        return str(_("暂无评价"))
+    return f"★ {shown.value}（{shown.count}）"

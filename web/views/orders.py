@@ -11,6 +11,7 @@ from backend.client_address import client_address
 from backend.exceptions import DomainError, NotFound, ValidationFailed
 from chat.services import chat_is_open, chat_message_send
 from orders import selectors
+from orders.next_step import order_next_step
 from orders.parties import party_of
 from orders.privacy import contract_display
 from orders.services import attendance, cancellation
@@ -52,6 +53,16 @@ def _signatures(contract) -> list[dict]:
     ]
 
 
+def _check_out_from(order):
+    """When check-out opens: the booked start of the visit she is in (the service's rule)."""
+    open_visits = [
+        visit.starts_at
+        for visit in order.occurrences.all()
+        if visit.checked_in_at and not visit.checked_out_at
+    ]
+    return min(open_visits) if open_visits else order.starts_at
+
+
 def _panel_context(request, order) -> dict:
     from django.utils import timezone
 
@@ -84,7 +95,10 @@ def _panel_context(request, order) -> dict:
         and not has_signed
         and order.status in (OrderStatus.PENDING_CONTRACT, OrderStatus.CONFIRMED),
         "can_check_in": party == Party.WORKER and order.status == OrderStatus.CONFIRMED,
-        "can_check_out": party == Party.WORKER and order.status == OrderStatus.IN_PROGRESS,
+        "can_check_out": party == Party.WORKER
+        and order.status == OrderStatus.IN_PROGRESS
+        and timezone.now() >= _check_out_from(order),
+        "check_out_from": _check_out_from(order),
         "can_confirm": party == Party.HOUSEHOLD
         and order.status == OrderStatus.AWAITING_CONFIRMATION,
         "quote": quote,
@@ -96,6 +110,7 @@ def _panel_context(request, order) -> dict:
         "kinds": RequestKind.choices,
         "parties": Party.choices,
         "safety": order_safety_context(request, order, party),
+        "next_step": order_next_step(order=order, party=party),
     }
 
 

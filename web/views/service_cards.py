@@ -41,7 +41,9 @@ def card_photo(request, token: str):
 
 
 def _qr_svg(url: str) -> str:
-    return segno.make(url, error="m").svg_inline(scale=8, dark="#1f1f24", border=2)
+    # A viewBox and no fixed size: the SVG scales down whole under the max-width rule (a fixed
+    # width and height was cropped at 360 px, finder patterns cut off). Quiet zone of 4.
+    return segno.make(url, error="m").svg_inline(scale=8, dark="#1f1f24", border=4, omitsize=True)
 
 
 @worker_only

@@ -23,6 +23,7 @@ from web.selectors import (
     worker_schedule,
     worker_standing,
 )
+from web.selectors_checklist import worker_checklist
 from web.views.common import refused, role_required, template_for
 
 worker_only = role_required(Role.WORKER)
@@ -44,6 +45,11 @@ def offers(request):
             expires_at__gt=now
         )
     )
+    if not pending and not getattr(request, "htmx", False):
+        checklist = worker_checklist(worker=request.user.worker)
+        if not checklist.is_matchable:
+            # Until she can be matched, her home is what she must still do, not an empty list.
+            return render(request, "web/worker/checklist.html", {"checklist": checklist})
     offers_seen_record(offers=pending, actor=request.user)
     recent = list(
         selectors.offers_of_worker(user=request.user)

@@ -88,3 +88,28 @@ class OpenRequestSerializer(serializers.Serializer):
     ends_at = serializers.DateTimeField()
     budget = serializers.IntegerField()
     distance_km = serializers.FloatField()
+
+
+class CountersignAuthorisationSerializer(serializers.Serializer):
+    """One standing authorisation to countersign: what was agreed, who gave it and when, and
+    who revoked it and when (null while in force)."""
+
+    id = serializers.IntegerField()
+    statement = serializers.CharField()
+    authorised_by = serializers.SerializerMethodField()
+    authorised_at = serializers.DateTimeField()
+    revoked_by = serializers.SerializerMethodField()
+    revoked_at = serializers.DateTimeField(allow_null=True)
+    is_in_force = serializers.BooleanField()
+
+    def get_authorised_by(self, obj) -> dict:
+        return person_brief(obj.authorised_by)
+
+    def get_revoked_by(self, obj) -> dict | None:
+        return person_brief(obj.revoked_by) if obj.revoked_by_id else None
+
+
+class CountersignStateSerializer(serializers.Serializer):
+    in_force = CountersignAuthorisationSerializer(allow_null=True)
+    history = CountersignAuthorisationSerializer(many=True)
+    contracts_awaiting_agency = serializers.IntegerField()

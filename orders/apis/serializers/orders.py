@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.api.fields import ModelSerializer
 from orders.apis.serializers.occurrences import OccurrenceSerializer
 from orders.models import Order, RequestEventKind
+from orders.next_step import order_next_step
 from orders.privacy import address_visible_to
 from orders.statuses import DisputeOutcome, Party
 
@@ -147,6 +149,13 @@ class DisputeSerializer(serializers.Serializer):
     resolved_at = serializers.DateTimeField(allow_null=True)
 
 
+class NextStepSerializer(serializers.Serializer):
+    waiting_for = serializers.CharField(allow_null=True)
+    action = serializers.CharField()
+    is_yours = serializers.BooleanField()
+    text = serializers.CharField()
+
+
 class OrderDetailSerializer(OrderSerializer):
     events = OrderEventSerializer(many=True, read_only=True)
     request_history = RequestEventSerializer(source="request.events", many=True, read_only=True)
@@ -155,6 +164,7 @@ class OrderDetailSerializer(OrderSerializer):
     contract = serializers.SerializerMethodField()
     party = serializers.SerializerMethodField()
     cancellation = serializers.SerializerMethodField()
+    next_step = serializers.SerializerMethodField()
 
     class Meta(OrderSerializer.Meta):
         fields = [
@@ -166,6 +176,7 @@ class OrderDetailSerializer(OrderSerializer):
             "disputes",
             "contract",
             "cancellation",
+            "next_step",
         ]
         read_only_fields = fields
 
@@ -184,6 +195,11 @@ class OrderDetailSerializer(OrderSerializer):
 
     def get_party(self, obj) -> str | None:
         return self.context.get("party")
+
+    @extend_schema_field(NextStepSerializer)
+    def get_next_step(self, obj) -> dict:
+        """Who the order waits for and what they must do, as the viewer sees it."""
+        return order_next_step(order=obj, party=self.context.get("party")).as_dict()
 
     def get_cancellation(self, obj) -> dict | None:
         quote = self.context.get("cancellation")

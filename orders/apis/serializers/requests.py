@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from backend.api.fields import CodeRelatedField, ModelSerializer
 from marketplace.models import Category, Division
+from marketplace.selectors.ratings import rating_value
 from orders.apis.serializers.occurrences import OccurrenceSerializer
 from orders.models import ServiceRequest
 from orders.services.requests import RequestInput
@@ -132,13 +133,17 @@ class MatchSerializer(serializers.Serializer):
     division = serializers.SerializerMethodField()
     distance_km = serializers.FloatField()
     score = serializers.FloatField()
-    rating = serializers.FloatField()
+    rating = serializers.SerializerMethodField()
     rating_count = serializers.IntegerField(source="worker.rating_count")
     completed_jobs = serializers.IntegerField(source="worker.completed_jobs")
     hourly_rate = serializers.IntegerField(source="worker.hourly_rate")
     certificates = serializers.SerializerMethodField()
     is_health_check_valid = serializers.SerializerMethodField()
     offer_status = serializers.SerializerMethodField()
+
+    def get_rating(self, obj) -> float | None:
+        """Her shown rating (marketplace.selectors.ratings), null before her first review."""
+        return rating_value(obj.worker)
 
     def get_division(self, obj) -> str | None:
         division = obj.worker.division

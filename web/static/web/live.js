@@ -1,8 +1,10 @@
 /* 家政美家 live updates: one socket per signed-in user (/ws/, session cookie).
  * After every connect it resyncs each open chat from the last message id on the page, then
  * appends chat messages, refreshes offer lists and order panels (htmx "refresh" event), and
- * beeps / vibrates for a new offer where the browser allows. Pages poll every 20 s with htmx
- * while the socket is down (hx-trigger "every 20s [!window.meijiaLive.connected]"). */
+ * beeps / vibrates for a new offer where the browser allows. While the socket is down this
+ * file polls instead: every 20 s it sends the same htmx "refresh" to the live panels (the
+ * panels' hx-trigger is plain "refresh": htmx runs with allowEval false, so no trigger
+ * filter expression is evaluated). */
 (function () {
   "use strict";
   var body = document.body;
@@ -129,10 +131,14 @@
       case "chat.message": showMessage(frame); break;
       case "offer.created":
         alertOffer();
+        if (window.meijiaOffers) window.meijiaOffers.created(frame);
         if (document.querySelector('[data-live="offers"]')) refresh('[data-live="offers"]');
-        else toast(body.getAttribute("data-text-new-offer") || "New offer", "/worker/offers/");
+        else if (!window.meijiaOffers) toast(body.getAttribute("data-text-new-offer") || "New offer", "/worker/offers/");
         break;
-      case "offer.withdrawn": refresh('[data-live="offers"]'); break;
+      case "offer.withdrawn":
+        if (window.meijiaOffers) window.meijiaOffers.gone(frame);
+        refresh('[data-live="offers"]');
+        break;
       case "order.updated":
         refresh('[data-live-order="' + frame.order + '"]');
         refresh('[data-live-request="' + frame.request + '"]');
@@ -191,6 +197,19 @@
     state.attempts += 1;
     setTimeout(connect, delay);
   }
+
+  // --- the polling fallback: only while the socket is down ------------------------------------
+  function poll() {
+    if (state.connected) return;
+    refresh("[data-live]");
+    refresh("[data-live-order]");
+    refresh("[data-live-request]");
+    // A chat log with messages still waiting to be sent is left alone (they would be lost).
+    all("[data-chat-order]").forEach(function (log) {
+      if (!log.querySelector("li.pending") && window.htmx) window.htmx.trigger(log, "refresh");
+    });
+  }
+  setInterval(poll, window.meijiaPollMs || 20000);
 
   // --- "use my location" on the profile form -------------------------------------------------
   document.addEventListener("click", function (event) {

@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from marketplace.models import Agency, AgencyStaff
 from orders import selectors as order_selectors
+from orders.services.countersign import authorisation_in_force
 from web.views.agency.console import (
     console_of,
     console_page,
@@ -29,4 +30,11 @@ def home(request, agency_id: int | None = None):
         return render(request, "web/agency/choose.html", {"agencies": agencies})
     console = console_of(request, agency_id)
     counts = order_selectors.agency_counts(agency=console.agency)
-    return console_page(request, console, "home.html", {"counts": counts})
+    context = {
+        "counts": counts,
+        "awaiting": list(
+            order_selectors.contracts_awaiting_agency(agency_id=console.agency.pk)[:5]
+        ),
+        "authorisation": authorisation_in_force(agency_id=console.agency.pk),
+    }
+    return console_page(request, console, "home.html", context)

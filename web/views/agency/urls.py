@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from django.urls import path
 
+from web.views.agency.countersign import (
+    contract_countersign,
+    countersign,
+    countersign_grant,
+    countersign_withdraw,
+)
 from web.views.agency.credentials import (
     certificate_revoke,
     credential_add,
@@ -32,6 +38,10 @@ CONSOLE_ROUTES = [
     ("dispatch/", dispatch, "dispatch"),
     ("orders/", orders, "orders"),
     ("contracts/", contracts, "contracts"),
+    ("contracts/<int:order_id>/sign/", contract_countersign, "contract-sign"),
+    ("countersign/", countersign, "countersign"),
+    ("countersign/grant/", countersign_grant, "countersign-grant"),
+    ("countersign/revoke/", countersign_withdraw, "countersign-revoke"),
     ("disputes/", disputes, "disputes"),
     ("disputes/<int:order_id>/resolve/", dispute_resolve, "dispute-resolve"),
     ("staff/", staff, "staff"),
