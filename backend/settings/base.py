@@ -254,6 +254,7 @@ SPECTACULAR_SETTINGS = {
         "OfferSourceEnum": "orders.statuses.OfferSource",
         "OrderStatusEnum": "orders.statuses.OrderStatus",
         "ContractStatusEnum": "orders.statuses.ContractStatus",
+        "RequestApplicationStatusEnum": "orders.models.applications.RequestApplication.Status",
         "PartyEnum": "orders.statuses.Party",
         # Sign-up's role and a no-show's party: one choice set, so one name.
         "HouseholdOrWorkerEnum": ["household", "worker"],
