@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from backend.admin_records import ReadOnlyAdmin
 from marketplace import idcard
 from marketplace.geo import cell_for
 from marketplace.models import (
@@ -21,9 +22,12 @@ from marketplace.models import (
     HouseholdBlock,
     HouseholdProfile,
     IdentityChange,
+    PhoneCode,
     ReliabilityAppeal,
+    ResetLink,
     RosterEntry,
     ServiceCard,
+    TimeOff,
     TrainingRecord,
     User,
     WorkerProfile,
@@ -379,3 +383,27 @@ class IdentityChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(PhoneCode)
+class PhoneCodeAdmin(ReadOnlyAdmin):
+    """Issued and checked by the phone-code service; the code itself is stored hashed."""
+
+    list_display = ["phone", "purpose", "created_at", "expires_at", "tries"]
+    search_fields = ["phone"]
+
+
+@admin.register(ResetLink)
+class ResetLinkAdmin(ReadOnlyAdmin):
+    """Handed-over reset links: who made one for whom and when, never the token."""
+
+    list_display = ["user", "created_by", "created_at", "expires_at", "used_at"]
+    search_fields = ["user__username"]
+
+
+@admin.register(TimeOff)
+class TimeOffAdmin(ReadOnlyAdmin):
+    """A worker's own 请假: set and withdrawn by her, so booked visits get flagged."""
+
+    list_display = ["worker", "starts_on", "ends_on", "created_at"]
+    search_fields = ["worker__real_name"]

@@ -4,7 +4,15 @@ where, why not) and push subscriptions."""
 from django.contrib import admin
 
 from backend.admin_records import ReadOnlyAdmin
-from notifications.models import Delivery, Notification, PushSubscription
+from notifications.models import (
+    Delivery,
+    Notification,
+    PushSubscription,
+    QuietHours,
+    ReachPreference,
+    SignedOutSession,
+    SocketPresence,
+)
 
 
 @admin.register(Notification)
@@ -30,3 +38,35 @@ class PushSubscriptionAdmin(admin.ModelAdmin):
     list_display = ["user", "user_agent", "created_at", "expires_at", "last_success_at"]
     raw_id_fields = ["user"]
     exclude = ["p256dh", "auth"]
+
+
+@admin.register(ReachPreference)
+class ReachPreferenceAdmin(ReadOnlyAdmin):
+    """Each user's own choice of channels per kind (set from her settings page)."""
+
+    list_display = ["user", "kind", "push_enabled", "sms_enabled"]
+    search_fields = ["user__username"]
+
+
+@admin.register(QuietHours)
+class QuietHoursAdmin(ReadOnlyAdmin):
+    """Each user's own night without SMS (set from her settings page)."""
+
+    list_display = ["user", "is_enabled", "starts", "ends"]
+    search_fields = ["user__username"]
+
+
+@admin.register(SocketPresence)
+class SocketPresenceAdmin(ReadOnlyAdmin):
+    """Open sockets, refreshed by the consumers; support reads who is connected."""
+
+    list_display = ["user", "channel_name", "seen_at"]
+    search_fields = ["user__username"]
+
+
+@admin.register(SignedOutSession)
+class SignedOutSessionAdmin(ReadOnlyAdmin):
+    """Signed-out sign-in sessions whose access tokens are refused until they expire."""
+
+    list_display = ["user", "signed_out_at", "expires_at"]
+    search_fields = ["user__username"]

@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 # Payments, ledger, webhooks, start codes, alerts, signatures, request events.
+from backend.admin_records import ReadOnlyAdmin
 from orders import admin_records  # noqa: F401
 from orders.models import (
     AskedAgain,
@@ -14,6 +15,7 @@ from orders.models import (
     Offer,
     Order,
     OrderEvent,
+    RequestApplication,
     RequestEvent,
     Review,
     ServiceRequest,
@@ -227,3 +229,11 @@ class FavouriteWorkerAdmin(admin.ModelAdmin):
 class AskedAgainAdmin(admin.ModelAdmin):
     list_display = ("worker", "household", "times", "last_asked_at")
     raw_id_fields = ("worker", "household", "last_request")
+
+
+@admin.register(RequestApplication)
+class RequestApplicationAdmin(ReadOnlyAdmin):
+    """A worker's ask for an open request; the household accepts it through the offer path."""
+
+    list_display = ["request", "worker", "status", "created_at", "responded_at"]
+    list_filter = ["status"]

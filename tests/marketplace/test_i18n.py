@@ -117,6 +117,7 @@ def po_entries(path: Path) -> list[dict]:
         entries.append(
             {
                 "msgid": _unquote(fields["msgid"]),
+                "msgctxt": _unquote(fields["msgctxt"]) if "msgctxt" in fields else None,
                 "msgstr": _unquote(fields.get("msgstr") or fields.get("msgstr[0]") or ['""']),
                 "flags": flags,
                 "references": references,
@@ -166,7 +167,13 @@ def test_compiled_english_catalogue_matches_its_source():
     stale = [
         entry["msgid"]
         for entry in po_entries(EN_CATALOGUE)
-        if entry["msgid"] and catalogue.gettext(entry["msgid"]) != entry["msgstr"]
+        if entry["msgid"]
+        and (
+            catalogue.pgettext(entry["msgctxt"], entry["msgid"])
+            if entry["msgctxt"]
+            else catalogue.gettext(entry["msgid"])
+        )
+        != entry["msgstr"]
     ]
     assert stale == []
 

@@ -65,7 +65,8 @@ def test_after_she_accepts_the_agency_sees_her_contact(world):
     assert response.status_code == 200
     [listed] = roster(staff)
     assert listed["status"] == "active"
-    assert listed["worker"]["phone"] == worker.phone
+    worker.refresh_from_db()  # the stored number is the E.164 form
+    assert listed["worker"]["phone"] == worker.phone == "+8613912345678"
     assert listed["worker"]["id_card_masked"].endswith("4573")
     assert listed["credentials"]["certificate"]
     assert [e["id"] for e in roster(staff, q="12345678")] == [entry_id]
