@@ -2,6 +2,9 @@ from django.core.paginator import Paginator
 from rest_framework.pagination import PageNumberPagination
 
 
+MAX_PAGE = 1_000_000
+
+
 class CountWhenNeededPaginator(Paginator):
     """Django's paginator that runs COUNT(*) only when the page cannot tell the count: a page
     fetched with one row more than it shows and coming back short gives the total itself (most
@@ -13,7 +16,8 @@ class CountWhenNeededPaginator(Paginator):
             number = int(number) if not isinstance(number, float) else number
         except (TypeError, ValueError):
             return super().page(number)  # Django's own error for a page that is not a number
-        if not isinstance(number, int) or number < 1 or self.orphans:
+        # A page far past any real list (an OFFSET SQLite cannot hold) is Django's EmptyPage.
+        if not isinstance(number, int) or number < 1 or number > MAX_PAGE or self.orphans:
             return super().page(number)
         bottom = (number - 1) * self.per_page
         rows = list(self.object_list[bottom : bottom + self.per_page + 1])

@@ -39,6 +39,7 @@ class OpenBoardApi(GenericAPIView):
     pagination_class = StandardPagination
     serializer_class = BoardRequestSerializer
 
+    @extend_schema(responses=BoardRequestSerializer(many=True))
     def get(self, request):
         board = open_board_for_worker(worker=request.user.worker)
         page = self.paginate_queryset(board)

@@ -27,6 +27,7 @@ def test_agency_detail_has_counts_and_my_role():
         "orders": 1,
         "orders_live": 0,
         "open_disputes": 0,  # the order was moved to disputed without a dispute row
+        "contracts_awaiting_agency": 0,
     }
 
 

@@ -152,7 +152,7 @@ async def test_web_sign_out_closes_the_sockets_of_that_browser_session():
     async def cookie_socket(client) -> WebsocketCommunicator:
         cookie = f"sessionid={client.cookies['sessionid'].value}".encode()
         communicator = WebsocketCommunicator(
-            application, "/ws/", headers=[(b"cookie", cookie), GOOD_ORIGIN]
+            application, "/ws/", headers=[(b"cookie", cookie), GOOD_ORIGIN, (b"host", b"127.0.0.1")]
         )
         is_open, _ = await communicator.connect()
         assert is_open

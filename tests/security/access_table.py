@@ -320,6 +320,9 @@ ACCESS: dict[str, dict[str, str]] = {
     "/api/v1/roster-invitations/{entry_id}/decline/": {
         "post": "owner:worker",
     },
+    "/api/v1/users/{user_id}/reset-link/": {
+        "post": "operator federation owner:agency",
+    },
     "/api/v1/workers/{worker_id}/": {
         "get": "household worker agency federation operator",
     },

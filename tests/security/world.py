@@ -259,6 +259,8 @@ class World:
             return self.request_application.pk
         if parameter == "time_off_id":
             return self.time_off.pk
+        if parameter == "user_id":  # a reset link for side A's worker, on her agency's roster
+            return self.worker.user_id
         if parameter == "worker_id" and path.startswith("/api/v1/favourites/"):
             return self.favourite.worker_id
         if parameter in simple:
