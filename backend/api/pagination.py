@@ -1,7 +1,6 @@
 from django.core.paginator import Paginator
 from rest_framework.pagination import PageNumberPagination
 
-
 MAX_PAGE = 1_000_000
 
 

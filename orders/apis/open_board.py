@@ -23,7 +23,7 @@ from orders.apis.serializers.open_board import (
 )
 from orders.apis.serializers.orders import OrderDetailSerializer
 from orders.apis.serializers.requests import RequestSerializer
-from orders.models import RequestApplication
+from orders.models import RequestApplication, ServiceRequest
 from orders.selectors_open_board import applications_of_request, open_board_for_worker
 from orders.services.open_board import (
     application_accept,
@@ -35,6 +35,7 @@ from orders.services.open_board import (
 class OpenBoardApi(GenericAPIView):
     """Open requests she may serve within her reach, soonest first (no household, no address)."""
 
+    queryset = ServiceRequest.objects.none()  # for the schema; reads go through selectors
     permission_classes = [IsWorker]
     pagination_class = StandardPagination
     serializer_class = BoardRequestSerializer
