@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.web.conftest import browser, live_url, phone  # noqa: F401 - fixtures
+from tests.web.conftest import browser, console_errors, live_url, phone  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.security, pytest.mark.django_db(transaction=True)]
 
