@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.db.backends.base.operations import BaseDatabaseOperations
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
@@ -103,8 +104,34 @@ def _bound(cls, low, high) -> None:
     cls.__init__ = __init__
 
 
+def _portable_model_ranges() -> None:
+    """A model integer field's serializer takes the range every engine stores, not the range of
+    the engine at hand: SQLite reports 64 bits for every integer type, PostgreSQL 16 or 32, so
+    without this the API would accept on SQLite what PostgreSQL refuses, and the published
+    schema would change with DATABASE_URL. Narrower bounds a field sets itself are kept."""
+    original = serializers.ModelSerializer.build_standard_field
+    if getattr(original, _INSTALLED, False):
+        return
+
+    @wraps(original)
+    def build_standard_field(self, field_name, model_field):
+        field_class, field_kwargs = original(self, field_name, model_field)
+        portable = BaseDatabaseOperations.integer_field_ranges.get(model_field.get_internal_type())
+        if portable:
+            low, high = portable
+            if field_kwargs.get("min_value") is not None:
+                field_kwargs["min_value"] = max(field_kwargs["min_value"], low)
+            if field_kwargs.get("max_value") is not None:
+                field_kwargs["max_value"] = min(field_kwargs["max_value"], high)
+        return field_class, field_kwargs
+
+    setattr(build_standard_field, _INSTALLED, True)
+    serializers.ModelSerializer.build_standard_field = build_standard_field
+
+
 def install() -> None:
     """Wrap DRF's scalar fields once (idempotent)."""
+    _portable_model_ranges()
     for cls, rule in RULES:
         _wrap(cls, rule)
     for cls, low, high in DEFAULT_BOUNDS:

@@ -10,6 +10,7 @@ import pkgutil
 
 import pytest
 from channels.db import database_sync_to_async
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.test import Client
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -97,6 +98,36 @@ def test_the_rules_themselves():
     assert input_rules.integer_problem(2**31)[0] == "out_of_range"
     assert input_rules.number_problem(float("nan"))[0] == "not_finite"
     assert input_rules.value_problem(["ok", "bad\x00"])[0] == "control_characters"
+
+
+def test_model_integer_fields_take_the_range_every_engine_stores():
+    """SQLite reports 64 bits for every integer column, PostgreSQL 16 or 32: a serializer built
+    from a model takes the narrower, portable range, so a value never passes on one engine and
+    fails on the other, and the published schema does not change with DATABASE_URL."""
+    checked = 0
+    for cls in _serializer_classes().values():
+        if not issubclass(cls, serializers.ModelSerializer):
+            continue
+        try:
+            fields = cls().fields
+        except Exception:  # noqa: S112 - those that need arguments are covered through the API
+            continue
+        model = cls.Meta.model
+        for name, field in fields.items():
+            declared = name in cls._declared_fields
+            if declared or field.read_only or not isinstance(field, serializers.IntegerField):
+                continue
+            try:
+                model_field = model._meta.get_field(field.source)
+            except Exception:  # noqa: S112 - not a model column
+                continue
+            portable = BaseDatabaseOperations.integer_field_ranges.get(
+                model_field.get_internal_type()
+            )
+            if portable:
+                assert portable[0] <= field.min_value and field.max_value <= portable[1], name
+                checked += 1
+    assert checked >= 5
 
 
 # --- through the API ----------------------------------------------------------------------------
