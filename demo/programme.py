@@ -79,11 +79,22 @@ class ProgrammeYear:
     year_ago: dt.date
     divisions: list[Division]
     categories: dict[str, Category]
-    trainees: list[tuple[int, int]]  # (worker id, division id) of the generated workers
+    # (worker id, division id) of the generated workers who came through a pre-job training (the
+    # few without one stay so: the county's gaps must not depend on the draw), by username.
+    trainees: list[tuple[int, int]]
+    usernames: dict[int, str]  # worker id → username: per-trainee draws never depend on ids
 
 
 def programme_year(*, seed: int, officer: User) -> ProgrammeYear:
     today = timezone.localdate()
+    trained = list(
+        WorkerProfile.objects.filter(
+            user__username__startswith="worker-", training_records__kind=TrainingKind.PRE_JOB
+        )
+        .distinct()
+        .order_by("user__username")
+        .values_list("pk", "division_id", "user__username")
+    )
     return ProgrammeYear(
         seed=seed,
         rng=random.Random(f"{seed}-programme"),
@@ -92,11 +103,8 @@ def programme_year(*, seed: int, officer: User) -> ProgrammeYear:
         year_ago=today - dt.timedelta(days=HISTORY_DAYS),
         divisions=list(Division.objects.order_by("code")),
         categories={c.code: c for c in Category.objects.all()},
-        trainees=list(
-            WorkerProfile.objects.filter(user__username__startswith="worker-")
-            .order_by("pk")
-            .values_list("pk", "division_id")
-        ),
+        trainees=[(pk, division_id) for pk, division_id, _username in trained],
+        usernames={pk: username for pk, _division_id, username in trained},
     )
 
 
@@ -165,7 +173,7 @@ def _enrolments_plan(year: ProgrammeYear, courses: list[Course]) -> tuple[list, 
     offline_by_division = {c.division_id: c for c in courses if c.mode == CourseMode.OFFLINE}
     enrolments, chosen = [], []
     for worker_id, division_id in year.trainees:
-        worker_rng = random.Random(f"{year.seed}-trainee-{worker_id}")
+        worker_rng = random.Random(f"{year.seed}-trainee-{year.usernames[worker_id]}")
         picks = []
         if worker_rng.random() < 0.85:
             picks.append(online[worker_rng.randrange(len(online))])

@@ -243,10 +243,6 @@ def test_load_reference_data_restores_names():
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    reason="the merged demo lost its worker without pre-job training; see the stop note",
-    strict=False,
-)
 def test_demo_workers_are_eligible_and_the_county_has_every_gap():
     from marketplace.models import Category
     from marketplace.selectors import eligibility
