@@ -59,6 +59,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "backend.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files compressed and cached for a year under their hashed names, by the app itself
+    # (`make run`, a container without nginx); behind nginx, nginx serves them first.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "backend.middleware.BodySizeLimitMiddleware",
     "backend.middleware.SiteCSPMiddleware",
     "backend.middleware.PermissionsPolicyMiddleware",
@@ -177,6 +180,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# collectstatic writes hashed names and their gzip twins (WhiteNoise); `make run` runs it first.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "media"
 

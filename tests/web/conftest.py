@@ -64,7 +64,8 @@ def _database_url() -> str:
 
 @pytest.fixture(scope="module")
 def live_url(django_db_setup, django_db_blocker):
-    """http://127.0.0.1:<port> of daphne serving tests.web.asgi against the test database."""
+    """http://127.0.0.1:<port> of daphne serving the site (backend.asgi, static files by WhiteNoise
+    as in `make run`) against the test database."""
     if not os.path.exists(CHROMIUM):
         pytest.skip("Chromium is not installed (scripts/test.sh installs it)")
     port = _free_port()
@@ -88,7 +89,7 @@ def live_url(django_db_setup, django_db_blocker):
             "127.0.0.1",
             "-p",
             str(port),
-            "tests.web.asgi:application",
+            "backend.asgi:application",
         ],
         cwd=ROOT,
         env=env,
