@@ -139,9 +139,14 @@ def _decide(invoice: InvoiceRequest, *, to: str, actor: User, now, **fields) -> 
         raise ValidationFailed(
             _("该发票号码已经用过。"), field="invoice_number", code="duplicate"
         ) from error
-    if not moved:
-        raise InvalidTransition(_("该发票申请已处理。"))
     invoice.refresh_from_db()
+    if not moved:
+        raise InvalidTransition(
+            entity="invoice_request",
+            current=invoice.status,
+            target=to,
+            detail=_("该发票申请已处理。"),
+        )
     return invoice
 
 
