@@ -136,3 +136,17 @@ def test_agency_issue_and_reject_with_errors_by_field(paid):
     # Another agency's staff cannot answer it.
     stranger = session_client(factories.AgencyStaffFactory().user)
     assert stranger.post(f"/agency/invoices/{invoice.pk}/reject/", {}).status_code == 404
+
+
+def test_the_invoice_console_is_the_agencys_and_operators_read_it(paid):
+    order, staff = paid
+    invoice_request_create(order_id=order.pk, actor=order.household, kind="personal", title="王")
+    operator = session_client(factories.operator_user())
+    page = operator.get(f"/agency/{order.agency_id}/invoices/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "data-invoice=" in text and "data-issue-form" not in text
+    for user in (order.household, order.worker.user, factories.FederationOfficerFactory().user):
+        assert session_client(user).get("/agency/invoices/").status_code == 404
+    other = session_client(factories.AgencyStaffFactory().user).get("/agency/invoices/")
+    assert other.status_code == 200 and "data-invoice=" not in other.content.decode()
