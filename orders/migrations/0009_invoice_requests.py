@@ -6,40 +6,117 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('marketplace', '0007_merge_identity_phones_time_off'),
-        ('orders', '0008_merge_countersign_rebooking'),
+        ("marketplace", "0007_merge_identity_phones_time_off"),
+        ("orders", "0008_merge_countersign_rebooking"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='InvoiceRequest',
+            name="InvoiceRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('personal', '个人'), ('company', '企业')], max_length=20, verbose_name='发票类型')),
-                ('title', models.CharField(max_length=100, verbose_name='发票抬头')),
-                ('tax_number', models.CharField(blank=True, max_length=20, verbose_name='纳税人识别号')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='接收邮箱')),
-                ('amount', models.PositiveIntegerField(verbose_name='开票金额（分）')),
-                ('status', models.CharField(choices=[('requested', '待开具'), ('issued', '已开具'), ('rejected', '已驳回')], default='requested', max_length=20)),
-                ('invoice_number', models.CharField(blank=True, max_length=30, verbose_name='发票号码')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='开票日期')),
-                ('reject_reason', models.CharField(blank=True, max_length=300, verbose_name='驳回原因')),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invoice_requests', to='marketplace.agency')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invoice_requests', to='orders.order')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("personal", "个人"), ("company", "企业")],
+                        max_length=20,
+                        verbose_name="发票类型",
+                    ),
+                ),
+                ("title", models.CharField(max_length=100, verbose_name="发票抬头")),
+                (
+                    "tax_number",
+                    models.CharField(blank=True, max_length=20, verbose_name="纳税人识别号"),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="接收邮箱")),
+                ("amount", models.PositiveIntegerField(verbose_name="开票金额（分）")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requested", "待开具"),
+                            ("issued", "已开具"),
+                            ("rejected", "已驳回"),
+                        ],
+                        default="requested",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "invoice_number",
+                    models.CharField(blank=True, max_length=30, verbose_name="发票号码"),
+                ),
+                ("issued_on", models.DateField(blank=True, null=True, verbose_name="开票日期")),
+                (
+                    "reject_reason",
+                    models.CharField(blank=True, max_length=300, verbose_name="驳回原因"),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invoice_requests",
+                        to="marketplace.agency",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invoice_requests",
+                        to="orders.order",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '发票申请',
-                'verbose_name_plural': '发票申请',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['agency', 'status', 'created_at'], name='orders_invo_agency__6a7b17_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status__in', ('requested', 'issued'))), fields=('order',), name='invoice_request_one_open_per_order'), models.UniqueConstraint(condition=models.Q(('status', 'issued')), fields=('agency', 'invoice_number'), name='invoice_number_once_per_agency')],
+                "verbose_name": "发票申请",
+                "verbose_name_plural": "发票申请",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["agency", "status", "created_at"],
+                        name="orders_invo_agency__6a7b17_idx",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status__in", ("requested", "issued"))),
+                        fields=("order",),
+                        name="invoice_request_one_open_per_order",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "issued")),
+                        fields=("agency", "invoice_number"),
+                        name="invoice_number_once_per_agency",
+                    ),
+                ],
             },
         ),
     ]
