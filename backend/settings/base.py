@@ -73,6 +73,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "backend.urls"
+# A refused form says so in the visitor's language, inside the web app (web/views/errors.py).
+CSRF_FAILURE_VIEW = "web.views.errors.csrf_failure"
 WSGI_APPLICATION = "backend.wsgi.application"
 ASGI_APPLICATION = "backend.asgi.application"
 
