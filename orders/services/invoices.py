@@ -26,6 +26,7 @@ from backend.exceptions import (
     ValidationFailed,
 )
 from marketplace.models import AgencyStaff, User
+from notifications.events import NOTIFICATION, send_event_on_commit
 from orders.locks import lock_order
 from orders.models import InvoiceKind, InvoiceRequest, InvoiceStatus, Order
 from orders.parties import party_of
@@ -104,7 +105,7 @@ def invoice_request_create(
             raise Conflict(_("该订单已有发票申请。"), code="invoice_open")
         try:
             with transaction.atomic():
-                return InvoiceRequest.objects.create(
+                invoice = InvoiceRequest.objects.create(
                     order=order,
                     agency_id=order.agency_id,
                     requested_by=actor,
@@ -113,6 +114,25 @@ def invoice_request_create(
                 )
         except IntegrityError as error:
             raise Conflict(_("该订单已有发票申请。"), code="invoice_open") from error
+        staff = AgencyStaff.objects.filter(agency_id=order.agency_id).values_list(
+            "user_id", flat=True
+        )
+        _notify(invoice, recipients=list(staff), message=_("雇主申请开具发票。"))
+    return invoice
+
+
+def _notify(invoice: InvoiceRequest, *, recipients: list[int], message: str) -> None:
+    """An inbox row for each recipient (inside the caller's transaction), pushed after commit."""
+    send_event_on_commit(
+        event_type=NOTIFICATION,
+        recipients=recipients,
+        payload={
+            "kind": f"invoice.{invoice.status}",
+            "order": invoice.order_id,
+            "invoice_request": invoice.pk,
+            "message": message,
+        },
+    )
 
 
 def _invoice_of_agency_staff(*, invoice_request_id: int, actor: User) -> InvoiceRequest:
@@ -135,11 +155,18 @@ def _decide(invoice: InvoiceRequest, *, to: str, actor: User, now, **fields) -> 
             moved = InvoiceRequest.objects.filter(
                 pk=invoice.pk, status=InvoiceStatus.REQUESTED
             ).update(status=to, decided_by=actor, decided_at=now, **fields)
+            invoice.refresh_from_db()
+            if moved:
+                message = (
+                    _("您申请的发票已开具。")
+                    if to == InvoiceStatus.ISSUED
+                    else _("您的发票申请被驳回。")
+                )
+                _notify(invoice, recipients=[invoice.requested_by_id], message=message)
     except IntegrityError as error:
         raise ValidationFailed(
             _("该发票号码已经用过。"), field="invoice_number", code="duplicate"
         ) from error
-    invoice.refresh_from_db()
     if not moved:
         raise InvalidTransition(
             entity="invoice_request",

@@ -307,3 +307,21 @@ def test_simultaneous_requests_and_answers_have_one_winner():
 
 def _create_with(client, order):
     return client.post(f"/api/v1/orders/{order.pk}/invoice-requests/", COMPANY, format="json")
+
+
+def test_the_agency_hears_of_a_request_and_the_household_of_the_answer(paid):
+    from notifications.models import Notification
+
+    order, staff = paid
+    colleague = factories.AgencyStaffFactory(agency=order.agency).user
+    invoice_id = _create(order).json()["id"]
+    told = Notification.objects.filter(payload__kind="invoice.requested")
+    assert sorted(told.values_list("user_id", flat=True)) == sorted([staff.pk, colleague.pk])
+    assert not Notification.objects.filter(
+        user=order.worker.user, payload__kind__startswith="invoice"
+    )
+    client_for(staff).post(
+        f"/api/v1/invoice-requests/{invoice_id}/issue/", {"invoice_number": "12345678"}
+    )
+    answer = Notification.objects.get(payload__kind="invoice.issued")
+    assert answer.user == order.household and answer.payload["invoice_request"] == invoice_id
