@@ -11,6 +11,7 @@ from orders.models import (
     ContractSignature,
     Dispute,
     FavouriteWorker,
+    InvoiceRequest,
     Occurrence,
     Offer,
     Order,
@@ -237,3 +238,12 @@ class RequestApplicationAdmin(ReadOnlyAdmin):
 
     list_display = ["request", "worker", "status", "created_at", "responded_at"]
     list_filter = ["status"]
+
+
+@admin.register(InvoiceRequest)
+class InvoiceRequestAdmin(ReadOnlyAdmin):
+    """A household's invoice request; only the agency's answer (services) changes it."""
+
+    list_display = ["order", "agency", "kind", "title", "status", "invoice_number", "created_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["title", "tax_number", "invoice_number"]

@@ -24,7 +24,8 @@ upwards, so two transactions cannot wait on each other in a circle:
     lock those do so first, above; the payout read, orders.payments.payouts, likewise locks the
     order's worker row). Chat messages (chat.services) lock the order row to number them;
     reviews lock it to publish both sides at once; settlement and payouts lock it before its
-    payment.
+    payment; an invoice request is created under it (orders.services.invoices: answering one
+    is a conditional UPDATE, no lock).
  7. Contract (lock_current_contract) — signing and amending, after the order; then the
     agency's CountersignAuthorisation in force (lock_countersign_authorisation), which a
     signature under it and its revocation both take, so neither outruns the other.

@@ -14,6 +14,7 @@ from orders.apis import (
     orders,
     placements,
     rebooking,
+    receipts,
     reliability,
     requests,
     reviews,
@@ -165,6 +166,7 @@ urlpatterns += agency_paths(
         ("disputes/", agency_orders.AgencyDisputeListApi, "disputes"),
         ("substitutes-needed/", time_off.SubstitutesNeededApi, "substitutes-needed"),
         ("countersign/", agency_orders.CountersignAuthorisationApi, "countersign"),
+        ("invoice-requests/", receipts.AgencyInvoiceRequestListApi, "invoice-requests"),
     ]
 )
 

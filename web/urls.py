@@ -15,6 +15,7 @@ from web.views import (
     pwa,
     reach,
     rebooking,
+    receipts,
     reliability,
     roster_invitations,
     safety_alerts,
@@ -80,7 +81,7 @@ urlpatterns = [
     path("orders/<int:order_id>/chat/", login_required(orders.chat), name="chat"),
 ]
 # agency console, payments, federation dashboard
-urlpatterns += agency_urls.routes() + payments.ROUTES + federation.ROUTES
+urlpatterns += agency_urls.routes() + payments.ROUTES + receipts.ROUTES + federation.ROUTES
 urlpatterns += rebooking.ROUTES + time_off.ROUTES + open_board.ROUTES
 
 # service cards, reliability and appeals, the career record, safety alerts, safety on the order

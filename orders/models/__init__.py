@@ -2,6 +2,7 @@ from .alerts import SafetyAlert, SafetyAlertKind
 from .applications import RequestApplication
 from .contracts import Contract, ContractSignature
 from .countersign import CountersignAuthorisation
+from .invoices import InvoiceKind, InvoiceRequest, InvoiceStatus
 from .offers import Offer
 from .orders import Dispute, Order, OrderEvent
 from .payments import (
@@ -24,6 +25,9 @@ __all__ = [
     "CountersignAuthorisation",
     "Dispute",
     "FavouriteWorker",
+    "InvoiceKind",
+    "InvoiceRequest",
+    "InvoiceStatus",
     "LedgerEntry",
     "Occurrence",
     "Offer",

@@ -46,6 +46,15 @@ ACCESS: dict[str, dict[str, str]] = {
     "/api/v1/agencies/{agency_id}/health-checks/{credential_id}/verify/": {
         "post": "operator owner:agency",
     },
+    "/api/v1/agencies/{agency_id}/invoice-requests/": {
+        "get": "operator owner:agency",
+    },
+    "/api/v1/invoice-requests/{invoice_request_id}/issue/": {
+        "post": "owner:agency",
+    },
+    "/api/v1/invoice-requests/{invoice_request_id}/reject/": {
+        "post": "owner:agency",
+    },
     "/api/v1/agencies/{agency_id}/open-requests/": {
         "get": "operator owner:agency",
     },
@@ -212,6 +221,16 @@ ACCESS: dict[str, dict[str, str]] = {
     },
     "/api/v1/orders/{order_id}/no-show/": {
         "post": "owner:household owner:agency",
+    },
+    "/api/v1/orders/{order_id}/invoice-requests/": {
+        "get": "operator owner:household owner:agency",
+        "post": "owner:household",
+    },
+    "/api/v1/orders/{order_id}/receipt/": {
+        "get": "operator owner:household owner:worker owner:agency",
+    },
+    "/api/v1/orders/{order_id}/receipt.pdf": {
+        "get": "operator owner:household owner:worker owner:agency",
     },
     "/api/v1/orders/{order_id}/payments/": {
         "get": "operator owner:household owner:worker owner:agency",

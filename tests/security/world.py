@@ -98,6 +98,22 @@ class World:
         return FavouriteWorker.objects.create(household=self.order.household, worker=self.worker)
 
     @cached_property
+    def invoice_request(self):
+        """Household A asks for an invoice of its order, paid in cash to agency A."""
+        from orders.payments.offline import payment_record_offline
+        from orders.services.invoices import invoice_request_create
+
+        payment_record_offline(
+            order_id=self.order.pk,
+            actor=self.agency_owner.user,
+            method="cash",
+            amount=self.order.price,
+        )
+        return invoice_request_create(
+            order_id=self.order.pk, actor=self.household, kind="personal", title="王家"
+        )
+
+    @cached_property
     def open_request(self):
         return make_request(household=self.household, starts_at=factories.future(120))
 
@@ -257,6 +273,8 @@ class World:
         }
         if parameter == "request_application_id":
             return self.request_application.pk
+        if parameter == "invoice_request_id":
+            return self.invoice_request.pk
         if parameter == "time_off_id":
             return self.time_off.pk
         if parameter == "user_id":  # a reset link for side A's worker, on her agency's roster
