@@ -251,3 +251,16 @@ def test_report_queue_query_count_is_bounded(django_assert_max_num_queries):
         review_report(review_id=of_worker.pk, user=order.worker.user, reason="abuse")
     with django_assert_max_num_queries(8):
         assert operator.get("/api/v1/review-reports/").json()["count"] == 6
+
+
+def test_hiding_the_workers_review_of_a_household_leaves_her_counters():
+    order, of_worker, of_household = reviewed_order(household_rating=4)
+    report = review_report(review_id=of_household.pk, user=order.household, reason="abuse")
+    review_report_uphold(report_id=report.pk, operator=factories.operator_user(), reason="辱骂")
+    worker = WorkerProfile.objects.get(pk=order.worker_id)
+    assert (worker.rating_sum, worker.rating_count) == (4, 1)
+    assert Review.objects.get(pk=of_household.pk).hidden_at is not None
+    assert metrics_reconcile().is_clean
+    url = f"/api/v1/orders/{order.pk}/reviews/"
+    seen_by_household = client_for(order.household).get(url).json()["results"]
+    assert [item["id"] for item in seen_by_household] == [of_worker.pk]
