@@ -25,6 +25,7 @@ from marketplace.models import (
     PhoneCode,
     ReliabilityAppeal,
     ResetLink,
+    ReviewTag,
     RosterEntry,
     ServiceCard,
     TimeOff,
@@ -63,6 +64,15 @@ class CategoryAdmin(admin.ModelAdmin):
     list_filter = ["requires_certificate", "pricing_unit"]
     search_fields = ["code", "name_zh", "name_en"]
     ordering = ["sort_order"]
+
+
+@admin.register(ReviewTag)
+class ReviewTagAdmin(admin.ModelAdmin):
+    """Each trade's review tags (loaded from marketplace.reference_data.REVIEW_TAGS)."""
+
+    list_display = ["category", "code", "name_zh", "name_en", "sort_order", "is_active"]
+    list_filter = ["category", "is_active"]
+    search_fields = ["code", "name_zh", "name_en"]
 
 
 @admin.register(HouseholdProfile)

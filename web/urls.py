@@ -17,6 +17,7 @@ from web.views import (
     rebooking,
     receipts,
     reliability,
+    reviews,
     roster_invitations,
     safety_alerts,
     service_cards,
@@ -82,7 +83,7 @@ urlpatterns = [
 ]
 # agency console, payments, federation dashboard
 urlpatterns += agency_urls.routes() + payments.ROUTES + receipts.ROUTES + federation.ROUTES
-urlpatterns += rebooking.ROUTES + time_off.ROUTES + open_board.ROUTES
+urlpatterns += rebooking.ROUTES + time_off.ROUTES + open_board.ROUTES + reviews.ROUTES
 
 # service cards, reliability and appeals, the career record, safety alerts, safety on the order
 urlpatterns += [

@@ -266,6 +266,8 @@ SPECTACULAR_SETTINGS = {
         "ContractStatusEnum": "orders.statuses.ContractStatus",
         "RequestApplicationStatusEnum": "orders.models.applications.RequestApplication.Status",
         "PartyEnum": "orders.statuses.Party",
+        "ReviewReportStatusEnum": "orders.models.reviews.ReviewReport.Status",
+        "ReviewReportReasonEnum": "orders.models.reviews.ReviewReport.Reason",
         # Sign-up's role and a no-show's party: one choice set, so one name.
         "HouseholdOrWorkerEnum": ["household", "worker"],
         "OccurrenceStatusEnum": "orders.statuses.OccurrenceStatus",

@@ -1,7 +1,7 @@
 from .agencies import Agency, AgencyStaff, RosterEntry
 from .appeals import AppealStatus, IncidentKind, ReliabilityAppeal
 from .blocks import HouseholdBlock
-from .catalog import Category, Division
+from .catalog import Category, Division, ReviewTag
 from .credentials import Certificate, HealthCheck, TrainingKind, TrainingRecord
 from .identity import IdentityChange, IdentityField
 from .people import FederationOfficerProfile, HouseholdProfile, Role, User, WorkerProfile
@@ -27,6 +27,7 @@ __all__ = [
     "PhoneCode",
     "ReliabilityAppeal",
     "ResetLink",
+    "ReviewTag",
     "Role",
     "RosterEntry",
     "ServiceCard",

@@ -15,7 +15,7 @@ from .payments import (
 from .rebooking import AskedAgain, FavouriteWorker
 from .request_events import RequestEvent, RequestEventKind
 from .requests import Occurrence, ServiceRequest
-from .reviews import Review
+from .reviews import Review, ReviewReport
 from .start_codes import StartCode
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "RequestEvent",
     "RequestEventKind",
     "Review",
+    "ReviewReport",
     "SafetyAlert",
     "SafetyAlertKind",
     "ServiceRequest",

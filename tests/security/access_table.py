@@ -348,6 +348,14 @@ ACCESS: dict[str, dict[str, str]] = {
     "/api/v1/workers/{worker_id}/reviews/": {
         "get": "household worker agency federation operator",
     },
+    "/api/v1/workers/{worker_id}/review-tags/": {
+        "get": "household worker agency federation operator",
+    },
+    # reviews: the reviewed side replies, either side reports, the operator decides a report
+    "/api/v1/reviews/{review_id}/reply/": {"post": "owner:worker"},
+    "/api/v1/reviews/{review_id}/reports/": {"post": "owner:household owner:worker"},
+    "/api/v1/review-reports/{report_id}/hide/": {"post": "operator"},
+    "/api/v1/review-reports/{report_id}/dismiss/": {"post": "operator"},
     "/api/v1/workers/me/roster/{entry_id}/end/": {
         "post": "owner:worker",
     },
@@ -366,4 +374,7 @@ ACCESS: dict[str, dict[str, str]] = {
 
 # Request bodies where the one generated from the request schema would not pass validation (the
 # test sends valid input, so a refusal is about the caller, not about the body).
-BODIES: dict[tuple[str, str], dict] = {}
+BODIES: dict[tuple[str, str], dict] = {
+    # a generated tag code is no tag of the order's trade
+    ("/api/v1/orders/{order_id}/reviews/", "post"): {"rating": 5, "comment": "好"},
+}
