@@ -14,6 +14,11 @@ from web.views import (
     order_safety,
     orders,
     payments,
+    programme_console,
+    programme_console_claim,
+    programme_console_courses,
+    programme_console_exams,
+    programme_console_import,
     pwa,
     reach,
     rebooking,
@@ -83,6 +88,14 @@ urlpatterns = [
 ]
 # agency console, payments, federation dashboard
 urlpatterns += agency_urls.routes() + payments.ROUTES + federation.ROUTES
+# the programme console (officers and village officers) and claiming an account made for her
+urlpatterns += (
+    programme_console.ROUTES
+    + programme_console_import.ROUTES
+    + programme_console_courses.ROUTES
+    + programme_console_exams.ROUTES
+    + programme_console_claim.ROUTES
+)
 urlpatterns += rebooking.ROUTES + time_off.ROUTES + open_board.ROUTES
 
 # service cards, reliability and appeals, the career record, safety alerts, safety on the order

@@ -14,10 +14,12 @@ from backend.exceptions import ValidationFailed
 from programme import selectors
 from programme.apis import serializers as s
 from programme.apis.base import ProgrammeApi
-from programme.models import (
-    Candidate,
-)
+from programme.models import Candidate
+from programme.permissions import OFFICER, VILLAGE
 from programme.services import candidates as candidate_services
+
+# Who adds women to the village lists: officers, and village officers in their divisions.
+INTAKE = (OFFICER, VILLAGE)
 
 
 class CandidateFilter(django_filters.FilterSet):
@@ -35,6 +37,7 @@ class CandidateFilter(django_filters.FilterSet):
 
 class CandidateListApi(ProgrammeApi):
     serializer_class = s.CandidateSerializer
+    read_roles = write_roles = INTAKE
     filterset_class = CandidateFilter
 
     def visible(self):
@@ -53,9 +56,11 @@ class CandidateListApi(ProgrammeApi):
 
 
 class CandidateImportApi(ProgrammeApi):
-    """CSV upload (multipart `file`): UTF-8 with or without BOM, or GBK; all rows or none."""
+    """A village list upload (multipart `file`): CSV (UTF-8 with or without BOM, or GBK) or
+    .xlsx; all rows or none."""
 
     serializer_class = s.CandidateSerializer
+    write_roles = INTAKE
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def visible(self):
@@ -70,8 +75,8 @@ class CandidateImportApi(ProgrammeApi):
             raise ValidationFailed(_("请上传 CSV 文件。"), field="file")
         if upload.size > 5 * 1024 * 1024:
             raise ValidationFailed(_("文件不能超过 5 MB。"), field="file")
-        created = candidate_services.candidates_import_csv(
-            actor=request.user, content=upload.read()
+        created = candidate_services.candidates_import_file(
+            actor=request.user, content=upload.read(), filename=upload.name or ""
         )
         return Response(
             {"imported": len(created), "ids": [c.pk for c in created]},
@@ -81,6 +86,7 @@ class CandidateImportApi(ProgrammeApi):
 
 class CandidateDetailApi(ProgrammeApi):
     serializer_class = s.CandidateSerializer
+    read_roles = INTAKE
     missing = gettext_lazy("意向人员不存在。")
 
     def visible(self):
