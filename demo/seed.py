@@ -28,6 +28,7 @@ from demo.programme import (
     demo_exams_ensure,
     programme_year,
 )
+from demo.village import demo_village_ensure
 from demo.weekly import demo_weekly_ensure
 from marketplace.models import HealthCheck, User
 from metrics.reconcile import metrics_rebuild
@@ -88,6 +89,7 @@ def demo_seed(
         progress=progress,
     )
     demo_history_ensure(seed=seed, orders=orders, operator=operator, summary=summary)
+    demo_village_ensure(password_hash=password_hash, summary=summary)
     demo_weekly_ensure(summary=summary)
     # Credentials and the year's history were bulk-written: the dashboard counts them from here.
     metrics_rebuild()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from demo import county as demo
+from demo.village import VILLAGE_ACCOUNTS
 from marketplace import idcard
 from marketplace.models import (
     Agency,
@@ -202,7 +203,8 @@ def test_more_workers_later_adds_only_the_new_ones():
     call_command(
         "seed_demo", "--workers", "25", "--households", "0", "--orders", "20", stdout=io.StringIO()
     )
-    assert WorkerProfile.objects.count() == 20 + 25
+    # 25 demo workers (20 named demo-worker…) and the accounts made for demo-officer's women.
+    assert WorkerProfile.objects.count() == 20 + 25 + VILLAGE_ACCOUNTS
     for worker in WorkerProfile.objects.select_related("user").filter(user__username__in=first):
         assert first[worker.user.username] == worker.real_name
 
