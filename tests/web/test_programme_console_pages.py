@@ -107,6 +107,8 @@ def test_a_village_officer_sees_only_her_divisions_candidates():
     # The federation sees both.
     county = session_client(federation_user()).get(CONSOLE).content.decode()
     assert "本镇人" in county and "外镇人" in county
+    operator = session_client(factories.operator_user()).get(CONSOLE).content.decode()
+    assert "本镇人" in operator and "外镇人" in operator
 
 
 def test_the_api_scopes_a_village_officer_too():

@@ -114,7 +114,11 @@ def course_detail(request, course_id: int, enrol_form=None):
         "is_county": is_county,
         "transitions": [
             (status, TRANSITION_LABELS[status])
-            for status in sorted(COURSE_TRANSITIONS.get(course.status, ()))
+            # Moving forward first; going back or cancelling last.
+            for status in sorted(
+                COURSE_TRANSITIONS.get(course.status, ()),
+                key=lambda s: (s in (CourseStatus.CANCELLED, CourseStatus.PLANNED), s),
+            )
         ]
         if is_county
         else [],

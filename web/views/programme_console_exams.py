@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.exceptions import DomainError
 from programme import selectors
-from programme.models import CompletionResult, Enrolment, ExamResult
+from programme.models import CompletionResult, CourseStatus, Enrolment, ExamResult
 from programme.services import exam_scores, exams
 from web.forms_programme_console import ExamForm, ExamRegisterForm, ScoreForm, ScoreUploadForm
 from web.views.programme_console_common import county_required, domain_error_on
@@ -32,7 +32,11 @@ def exam_list(request):
 @county_required
 @require_http_methods(["GET", "POST"])
 def exam_new(request):
-    courses = selectors.courses_visible_to(user=request.user).order_by("-starts_on")[:50]
+    courses = (
+        selectors.courses_visible_to(user=request.user)
+        .exclude(status=CourseStatus.CANCELLED)
+        .order_by("-starts_on")
+    )
     initial = {"course": request.GET.get("course")} if request.GET.get("course") else None
     form = ExamForm(request.POST or None, courses=courses, initial=initial)
     if request.method == "POST" and form.is_valid():
