@@ -63,7 +63,7 @@ def _officer_ensure(password_hash: str, summary: DemoSummary) -> User:
             password=password_hash,
             role=Role.VILLAGE_OFFICER,
             display_name="松林镇·老赵庄镇网格员",
-            phone="+8613900009002",
+            phone="+8613900029001",
         )
         summary.add("users", 1)
     profile, created = VillageOfficerProfile.objects.get_or_create(

@@ -29,7 +29,9 @@ from metrics.models import DailyCount, DistinctMember, MonthlyCount
 from metrics.reconcile import metrics_reconcile
 from metrics.selectors import MetricsFilter, metrics_breakdown, metrics_summary
 from orders.models import Contract, ContractSignature, Occurrence, Offer, Order, Review
+from programme.candidate_stages import STAGE_CODES, candidate_stages
 from programme.models import (
+    Attendance,
     Competition,
     CompetitionEntry,
     Course,
@@ -40,6 +42,7 @@ from programme.models import (
     JobFair,
     JobOpening,
 )
+from programme.selectors import candidates_visible_to
 
 HISTORY_MODELS = [
     Order,
@@ -317,6 +320,20 @@ def test_the_dashboard_of_a_fresh_install_tells_the_year_and_reconciles():
     assert prizes == {"first": 4, "second": 8, "third": 12}
     assert JobFair.objects.count() == 15
     assert JobApplication.objects.filter(status="hired", roster_entry__isnull=False).exists()
+
+    # demo-officer's two towns: a woman in every stage, a running course with attendance, an
+    # upcoming exam with registered candidates.
+    officer = User.objects.get(username="demo-officer")
+    assert sorted(officer.village_officer.divisions.values_list("code", flat=True)) == [
+        "371581101000",
+        "371581102000",
+    ]
+    theirs = list(candidates_visible_to(user=officer))
+    assert {stage.code for stage in candidate_stages(theirs).values()} == set(STAGE_CODES)
+    running = Course.objects.get(name="家政服务员岗前培训（松林镇）", status="running")
+    assert Attendance.objects.filter(enrolment__course=running).exists()
+    upcoming = Exam.objects.get(name="家政服务员资格考试", held_on__gt=timezone.localdate())
+    assert upcoming.registrations.count() == 2
 
 
 @pytest.mark.django_db

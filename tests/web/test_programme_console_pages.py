@@ -12,6 +12,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from marketplace.models import Certificate, Division, PhoneCode, TrainingRecord, User
+from programme.candidate_stages import candidate_stages
 from programme.models import (
     Attendance,
     Candidate,
@@ -430,3 +431,47 @@ def test_course_and_exam_services_refuse_a_village_officer():
         )
     assert getattr(refused.value, "status_code", None) == 403
     assert Course.objects.get(pk=course.pk).status == CourseStatus.OPEN
+
+
+# ---- stages -----------------------------------------------------------------------------------
+
+
+def test_each_candidate_shows_the_stage_she_reached_and_whose_step_is_next(
+    django_assert_max_num_queries,
+):
+    course = helpers.course()
+    women = [candidate(SEAT, f"1390000200{n}", f"阶段{n}") for n in range(7)]
+    for n, woman in enumerate(women[1:], start=1):
+        woman.worker = factories.WorkerFactory(credentials=False)
+        woman.save(update_fields=["worker"])
+        if n >= 2:
+            Enrolment.objects.create(
+                course=course,
+                worker=woman.worker,
+                candidate=woman,
+                enrolled_at=timezone.now(),
+                result="passed" if n >= 3 else "",
+            )
+        if n >= 4:
+            factories.CertificateFactory(worker=woman.worker)
+        if n >= 5:
+            factories.HealthCheckFactory(worker=woman.worker)
+        if n >= 6:
+            factories.RosterEntryFactory(worker=woman.worker)
+    # A health check without a certificate does not skip the certificate.
+    factories.HealthCheckFactory(worker=women[3].worker)
+    with django_assert_max_num_queries(6):
+        stages = candidate_stages(women)
+    codes = [stages[w.pk].code for w in women]
+    assert codes == [
+        "contacted",
+        "registered",
+        "enrolled",
+        "trained",
+        "certified",
+        "health_checked",
+        "placed",
+    ]
+    assert stages[women[0].pk].owner == "村网格员" and stages[women[6].pk].next_step == ""
+    page = session_client(federation_user()).get(f"{CONSOLE}candidates/{women[3].pk}/")
+    assert "参加资格考试" in page.content.decode()
