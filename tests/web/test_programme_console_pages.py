@@ -475,3 +475,13 @@ def test_each_candidate_shows_the_stage_she_reached_and_whose_step_is_next(
     assert stages[women[0].pk].owner == "村网格员" and stages[women[6].pk].next_step == ""
     page = session_client(federation_user()).get(f"{CONSOLE}candidates/{women[3].pk}/")
     assert "参加资格考试" in page.content.decode()
+
+
+def test_the_console_speaks_english_and_the_village_officer_has_a_home():
+    officer = village_officer(SEAT)
+    client = session_client(officer.user, language="en")
+    page = client.get(CONSOLE).content.decode()
+    assert "Village lists" in page and "Import a list" in page
+    assert session_client(officer.user).get("/").headers["Location"] == CONSOLE
+    me = client_for(officer.user).get("/api/v1/me/")
+    assert me.status_code == 200 and me.json()["role"] == "village_officer"
