@@ -485,3 +485,21 @@ def test_the_console_speaks_english_and_the_village_officer_has_a_home():
     assert session_client(officer.user).get("/").headers["Location"] == CONSOLE
     me = client_for(officer.user).get("/api/v1/me/")
     assert me.status_code == 200 and me.json()["role"] == "village_officer"
+
+
+def test_account_api_records_consent_in_her_divisions_only():
+    ours = candidate(SEAT, "13900001111", "本镇人")
+    theirs = candidate(SONGLIN, "13900002222", "外镇人")
+    api = client_for(village_officer(SEAT).user)
+    url = "/api/v1/programme/candidates/{}/account/"
+    bad = api.post(url.format(ours.pk), {"consent_method": "nodded"}, format="json")
+    assert bad.status_code == 400 and bad.json()["field"] == "consent_method"
+    other = api.post(url.format(theirs.pk), {"consent_method": "in_person"}, format="json")
+    assert other.status_code == 404
+    assert not User.objects.filter(phone__in=["+8613900001111", "+8613900002222"]).exists()
+    made = api.post(url.format(ours.pk), {"consent_method": "in_person"}, format="json")
+    assert made.status_code == 201, made.json()
+    ours.refresh_from_db()
+    assert ours.consent_method == "in_person" and not ours.worker.user.has_usable_password()
+    again = api.post(url.format(ours.pk), {"consent_method": "in_person"}, format="json")
+    assert again.status_code == 409
