@@ -1,8 +1,6 @@
 """The web app at the site root: households, workers, orders, accounts, the manifest."""
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 from django.urls import path
 
 from web.views import (
@@ -133,5 +131,3 @@ urlpatterns += [
     path("orders/<int:order_id>/block/", order_safety.block_household, name="block-household"),
 ]
 
-if settings.DEBUG:  # `make run` serves the app's static files itself (daphne serves none)
-    urlpatterns += staticfiles_urlpatterns()

@@ -59,6 +59,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "backend.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files compressed and cached for a year under their hashed names, by the app itself
+    # (`make run`, a container without nginx); behind nginx, nginx serves them first.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "backend.middleware.BodySizeLimitMiddleware",
     "backend.middleware.SiteCSPMiddleware",
     "backend.middleware.PermissionsPolicyMiddleware",
@@ -73,6 +76,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "backend.urls"
+# A refused form says so in the visitor's language, inside the web app (web/views/errors.py).
+CSRF_FAILURE_VIEW = "web.views.errors.csrf_failure"
 WSGI_APPLICATION = "backend.wsgi.application"
 ASGI_APPLICATION = "backend.asgi.application"
 
@@ -175,6 +180,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# collectstatic writes hashed names and their gzip twins (WhiteNoise); `make run` runs it first.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "media"
 
