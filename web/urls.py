@@ -130,4 +130,3 @@ urlpatterns += [
     path("orders/<int:order_id>/sos/", order_safety.sos, name="sos"),
     path("orders/<int:order_id>/block/", order_safety.block_household, name="block-household"),
 ]
-
