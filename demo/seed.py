@@ -30,6 +30,7 @@ from demo.programme import (
 )
 from demo.receipts import demo_receipts_ensure
 from demo.reviews import demo_reviews_ensure
+from demo.village import demo_village_ensure
 from demo.weekly import demo_weekly_ensure
 from marketplace.models import HealthCheck, User
 from metrics.reconcile import metrics_rebuild
@@ -90,6 +91,7 @@ def demo_seed(
         progress=progress,
     )
     demo_history_ensure(seed=seed, orders=orders, operator=operator, summary=summary)
+    demo_village_ensure(password_hash=password_hash, summary=summary)
     demo_weekly_ensure(summary=summary)
     demo_receipts_ensure(summary=summary)
     demo_reviews_ensure(summary=summary)

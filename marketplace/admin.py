@@ -31,6 +31,7 @@ from marketplace.models import (
     TimeOff,
     TrainingRecord,
     User,
+    VillageOfficerProfile,
     WorkerProfile,
 )
 from marketplace.services.identity import identity_snapshot, worker_identity_changed
@@ -336,6 +337,17 @@ class FederationOfficerAdmin(admin.ModelAdmin):
     search_fields = ["name", "user__username"]
     list_select_related = ["user", "division"]
     autocomplete_fields = ["user"]
+
+
+@admin.register(VillageOfficerProfile)
+class VillageOfficerAdmin(admin.ModelAdmin):
+    """Which divisions a village officer (网格员) collects women in."""
+
+    list_display = ["name", "user"]
+    search_fields = ["name", "user__username"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+    filter_horizontal = ["divisions"]
 
 
 # ---- service cards, household blocks, reliability appeals ------------------------------------

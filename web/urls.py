@@ -12,6 +12,11 @@ from web.views import (
     order_safety,
     orders,
     payments,
+    programme_console,
+    programme_console_claim,
+    programme_console_courses,
+    programme_console_exams,
+    programme_console_import,
     pwa,
     reach,
     rebooking,
@@ -83,6 +88,14 @@ urlpatterns = [
 ]
 # agency console, payments, federation dashboard
 urlpatterns += agency_urls.routes() + payments.ROUTES + receipts.ROUTES + federation.ROUTES
+# the programme console (officers and village officers) and claiming an account made for her
+urlpatterns += (
+    programme_console.ROUTES
+    + programme_console_import.ROUTES
+    + programme_console_courses.ROUTES
+    + programme_console_exams.ROUTES
+    + programme_console_claim.ROUTES
+)
 urlpatterns += rebooking.ROUTES + time_off.ROUTES + open_board.ROUTES + reviews.ROUTES
 
 # service cards, reliability and appeals, the career record, safety alerts, safety on the order
@@ -119,4 +132,3 @@ urlpatterns += [
     path("orders/<int:order_id>/sos/", order_safety.sos, name="sos"),
     path("orders/<int:order_id>/block/", order_safety.block_household, name="block-household"),
 ]
-

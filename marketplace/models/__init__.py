@@ -4,7 +4,14 @@ from .blocks import HouseholdBlock
 from .catalog import Category, Division, ReviewTag
 from .credentials import Certificate, HealthCheck, TrainingKind, TrainingRecord
 from .identity import IdentityChange, IdentityField
-from .people import FederationOfficerProfile, HouseholdProfile, Role, User, WorkerProfile
+from .people import (
+    FederationOfficerProfile,
+    HouseholdProfile,
+    Role,
+    User,
+    VillageOfficerProfile,
+    WorkerProfile,
+)
 from .phone_codes import CodePurpose, PhoneCode, ResetLink
 from .service_cards import ServiceCard
 from .time_off import TimeOff
@@ -35,5 +42,6 @@ __all__ = [
     "TrainingKind",
     "TrainingRecord",
     "User",
+    "VillageOfficerProfile",
     "WorkerProfile",
 ]

@@ -260,6 +260,9 @@ ACCESS: dict[str, dict[str, str]] = {
     "/api/v1/programme/candidates/{candidate_id}/": {
         "get": "federation operator",
     },
+    "/api/v1/programme/candidates/{candidate_id}/account/": {
+        "post": "federation operator",
+    },
     "/api/v1/programme/candidates/{candidate_id}/link/": {
         "post": "federation operator",
     },
