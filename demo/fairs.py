@@ -123,6 +123,64 @@ def _other_applications(
     ]
 
 
+# Applications at coming fairs, in turn: every state an agency moves them through.
+COMING_STATES = [
+    ApplicationStatus.APPLIED,
+    ApplicationStatus.SHORTLISTED,
+    ApplicationStatus.INTERVIEW,
+    ApplicationStatus.OFFERED,
+    ApplicationStatus.WITHDRAWN,
+]
+
+
+def _states_spread(year: ProgrammeYear, applications: list, owners: dict) -> None:
+    """Coming fairs' applications take every state in turn (an offer is a roster invitation
+    she has not answered); every fourth turned-down one at a past fair is an offer she
+    declined. No draws: the turn is the application's place in the list."""
+    rostered = set(
+        RosterEntry.objects.filter(status=RosterEntry.Status.ACTIVE).values_list(
+            "agency_id", "worker_id"
+        )
+    )
+    turn = declined = 0
+    for application in applications:
+        opening, held = application.opening, application.opening.fair.held_on
+        decided_by = owners.get(opening.agency_id)
+        if application.status == ApplicationStatus.APPLIED:
+            state = COMING_STATES[turn % len(COMING_STATES)]
+            turn += 1
+            if state == ApplicationStatus.OFFERED and (
+                (opening.agency_id, application.worker_id) in rostered
+            ):
+                state = ApplicationStatus.INTERVIEW
+            application.status = state
+            if state == ApplicationStatus.INTERVIEW:
+                application.interview_at = local_at(held + dt.timedelta(days=1), 10)
+                application.interview_place = f"{opening.agency.name}办公室"
+            if state == ApplicationStatus.OFFERED:
+                application.roster_entry = RosterEntry(
+                    agency_id=opening.agency_id,
+                    worker_id=application.worker_id,
+                    status=RosterEntry.Status.INVITED,
+                    created_by_id=decided_by,
+                )
+            if state != ApplicationStatus.APPLIED:
+                application.decided_at = local_at(year.today - dt.timedelta(days=1), 16)
+                application.decided_by_id = decided_by
+        elif application.status == ApplicationStatus.REJECTED:
+            declined += 1
+            if declined % 4 == 0:
+                application.status = ApplicationStatus.DECLINED
+                application.roster_entry = RosterEntry(
+                    agency_id=opening.agency_id,
+                    worker_id=application.worker_id,
+                    status=RosterEntry.Status.ENDED,
+                    ended_on=held + dt.timedelta(days=4),
+                    end_reason="服务员拒绝邀请",
+                    created_by_id=decided_by,
+                )
+
+
 def demo_fairs_ensure(*, year: ProgrammeYear, summary: DemoSummary) -> None:
     """The fifteen fairs, their openings, applications and hires."""
     owners = dict(
@@ -144,6 +202,7 @@ def demo_fairs_ensure(*, year: ProgrammeYear, summary: DemoSummary) -> None:
     for opening in openings:
         hired = _hires(opening, free_iter, owners, year.rng)
         applications += hired + _other_applications(year, opening, hired, applicants, owners)
+    _states_spread(year, applications, owners)
     roster = [a.roster_entry for a in applications if a.roster_entry is not None]
     RosterEntry.objects.bulk_create(roster)
     for application in applications:

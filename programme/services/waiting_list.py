@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from marketplace.models import User, WorkerProfile
 from notifications.events import NOTIFICATION, send_event_on_commit
@@ -76,7 +77,8 @@ def waiting_promote(*, course_id: int) -> Enrolment | None:
             payload={
                 "kind": "course.seat",
                 "course": course_id,
-                "message": str(first.course.name),
+                "message": _("「%(name)s」有空位了，您已从候补转为正式报名。")
+                % {"name": first.course.name},
             },
         )
     return first
