@@ -18,6 +18,7 @@ from programme.models import (
 )
 
 FAIR_COUNT = 15
+COMING_FAIR_DAYS = 12
 OPENING_TRADES = ["housekeeper", "maternity_nurse", "elderly_carer", "infant_carer"]
 
 
@@ -25,6 +26,8 @@ def _fairs_create(year: ProgrammeYear) -> list[JobFair]:
     fairs = []
     for index in range(FAIR_COUNT):
         held = year.year_ago + dt.timedelta(days=10 + index * 23)
+        if index == FAIR_COUNT - 1:  # the last one is coming: its applications are open
+            held = year.today + dt.timedelta(days=COMING_FAIR_DAYS)
         division = year.divisions[(index * 5) % len(year.divisions)]
         mode = FairMode.ONLINE if index % 3 == 2 else FairMode.ONSITE
         fairs.append(
@@ -73,11 +76,16 @@ def _openings_create(year: ProgrammeYear, fairs: list[JobFair], owners: dict) ->
     return openings
 
 
-def _hires(opening: JobOpening, free_iter, owners: dict, rng) -> list[JobApplication]:
+def _hires(
+    opening: JobOpening, free_iter, owners: dict, rng, today: dt.date
+) -> list[JobApplication]:
     """Up to two women not yet on a roster, hired three days after the fair."""
     held, applications = opening.fair.held_on, []
     decided_by = owners.get(opening.agency_id)
-    for _ in range(min(opening.positions, rng.randint(0, 2))):
+    wanted = min(opening.positions, rng.randint(0, 2))
+    if held >= today:
+        return []  # a coming fair has hired nobody yet
+    for _ in range(wanted):
         worker_id = next(free_iter, None)
         if worker_id is None:
             break
@@ -110,7 +118,8 @@ def _other_applications(
     held, rng = opening.fair.held_on, year.rng
     is_past = held < year.today
     taken = {a.worker_id for a in hired}
-    others = [w for w in rng.sample(applicants, 6) if w not in taken][: rng.randint(1, 4)]
+    count = rng.randint(1, 4)
+    others = [w for w in rng.sample(applicants, 6) if w not in taken][: 4 if not is_past else count]
     return [
         JobApplication(
             opening=opening,
@@ -200,7 +209,7 @@ def demo_fairs_ensure(*, year: ProgrammeYear, summary: DemoSummary) -> None:
     applications, free_iter = [], iter(free)
     applicants = [w for w, _d in year.trainees]
     for opening in openings:
-        hired = _hires(opening, free_iter, owners, year.rng)
+        hired = _hires(opening, free_iter, owners, year.rng, year.today)
         applications += hired + _other_applications(year, opening, hired, applicants, owners)
     _states_spread(year, applications, owners)
     roster = [a.roster_entry for a in applications if a.roster_entry is not None]

@@ -14,6 +14,7 @@ from web.views import (
     order_safety,
     orders,
     payments,
+    programme_competitions,
     programme_fairs,
     programme_health,
     programme_women,
@@ -89,6 +90,7 @@ urlpatterns += agency_urls.routes() + payments.ROUTES + federation.ROUTES
 urlpatterns += rebooking.ROUTES + time_off.ROUTES + open_board.ROUTES
 # the programme: women's courses, exams, health checks and jobs; fairs and health-check consoles
 urlpatterns += programme_women.ROUTES + programme_fairs.ROUTES + programme_health.ROUTES
+urlpatterns += programme_competitions.ROUTES
 
 # service cards, reliability and appeals, the career record, safety alerts, safety on the order
 urlpatterns += [

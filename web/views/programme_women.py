@@ -13,7 +13,13 @@ from django.views.decorators.http import require_POST
 
 from backend.exceptions import DomainError, NotFound
 from marketplace.models import Role
-from programme.models import BookingStatus, CompletionResult, EnrolmentStatus, ExamResult
+from programme.models import (
+    BookingStatus,
+    CompletionResult,
+    EnrolmentStatus,
+    ExamResult,
+    Prize,
+)
 from programme.services import courses as course_services
 from programme.services import health_checks as health_services
 from programme.services.waiting_list import waiting_position
@@ -37,6 +43,12 @@ def programme_home(request):
         "exams": selectors.exams_near(worker=worker, today=today),
         "registrations": selectors.her_exam_registrations(worker=worker),
         "certificates": list(worker.certificates.select_related("category")[:20]),
+        "competition_entries": list(
+            worker.competition_entries.select_related("competition").order_by(
+                "-competition__held_on"
+            )[:10]
+        ),
+        "prizes": Prize.choices,
         "enrolment_statuses": EnrolmentStatus.choices,
         "completion_results": CompletionResult.choices,
         "exam_results": ExamResult.choices,
