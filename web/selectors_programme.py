@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 
 from marketplace.models import WorkerProfile
 from programme.models import (
+    BookingStatus,
     Course,
     CourseStatus,
     Enrolment,
@@ -92,7 +93,7 @@ def her_exam_registrations(*, worker: WorkerProfile) -> list[ExamRegistration]:
 def health_sessions_near(*, worker: WorkerProfile, today: dt.date) -> list[HealthCheckSession]:
     booked = set(
         HealthCheckBooking.objects.filter(worker=worker)
-        .exclude(status=BOOKING_CANCELLED)
+        .exclude(status=BookingStatus.CANCELLED)
         .values_list("session_id", flat=True)
     )
     sessions = list(
@@ -112,6 +113,3 @@ def her_health_bookings(*, worker: WorkerProfile) -> list[HealthCheckBooking]:
         .select_related("session", "session__division")
         .order_by("-session__held_on", "-pk")[:20]
     )
-
-
-BOOKING_CANCELLED = "cancelled"

@@ -1,12 +1,15 @@
 """The dashboard funnel — candidate → registered → trained → certified → health-checked →
 placed — moves with each step a woman takes, and the rollups always equal the recomputation."""
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.utils import timezone
 
 from marketplace.models import RosterEntry
+from metrics.apis import breakdown_rows, metrics_csv
 from metrics.reconcile import metrics_rebuild, metrics_reconcile
 from metrics.selectors import MetricsFilter, metrics_breakdown, metrics_summary
 from programme.services import candidates as candidate_services
@@ -89,6 +92,15 @@ def test_each_step_moves_the_funnel_and_reconcile_stays_clean():
     assert stages()[5] == base[5] + 1
     assert stages(category_id=exam.category_id)[5] >= 1
     assert metrics_reconcile().is_clean
+
+    # The CSV an officer checks by hand carries the stages per town.
+    period = MetricsFilter(start=TODAY - dt.timedelta(days=30), end=TODAY, division_id=seat.pk)
+    rows = list(csv.reader(io.StringIO(metrics_csv(breakdown_rows(period, "division"))[1:])))
+    header, row = rows[0], rows[1]
+    assert row[0] == seat.code
+    assert row[header.index("意向人员数")] == str(funnel(division_id=seat.pk)["candidates"])
+    assert row[header.index("体检人数")] == "1"
+    assert row[header.index("就业（录用或签约）人数")] == "1"
 
 
 def test_a_full_course_puts_her_on_the_waiting_list_and_a_freed_seat_goes_to_her():

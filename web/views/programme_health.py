@@ -38,9 +38,8 @@ def sessions(request):
             division = Division.objects.filter(code=data.get("division") or "").first()
             if division is None:
                 raise ValidationFailed(_("请选择镇街。"), field="division")
-            capacity = (
-                int(data.get("capacity") or 0) if (data.get("capacity") or "0").isdigit() else 0
-            )
+            raw_capacity = data.get("capacity") or ""
+            capacity = int(raw_capacity) if raw_capacity.isdigit() else 0  # 0: refused below
             services.health_check_session_create(
                 actor=request.user,
                 name=data.get("name") or "",
