@@ -12,6 +12,8 @@ from programme.models import (
     EnrolmentStatus,
     HealthCheckSession,
     JobApplication,
+    JobFair,
+    JobOpening,
 )
 from programme.services import fairs as fair_services
 from programme.services import health_checks as health_services
@@ -136,3 +138,44 @@ def test_another_agency_cannot_hire_and_the_fairs_console_reads_little(
     mine = session_client(staff.user)
     with django_assert_max_num_queries(14):
         assert mine.get("/agency/applications/").status_code == 200
+
+
+def test_officer_schedules_a_fair_and_an_agency_posts_an_opening_women_see():
+    officer = session_client(factories.FederationOfficerFactory().user)
+    body = {
+        "name": "春季家政招聘会",
+        "mode": "onsite",
+        "held_on": str(timezone.localdate() + dt.timedelta(days=5)),
+        "place": "",
+        "division": helpers.SEAT,
+    }
+    bad = officer.post("/federation/fairs/", body)
+    assert bad.status_code == 400
+    assert 'data-field-error="place"' in bad.content.decode()
+    assert not JobFair.objects.exists()
+    assert officer.post("/federation/fairs/", {**body, "place": "人力资源市场"}).status_code == 302
+    fair = JobFair.objects.get()
+
+    staff = factories.AgencyStaffFactory()
+    agency = session_client(staff.user)
+    opening = {
+        "fair": str(fair.pk),
+        "title": "住家月嫂",
+        "category": "maternity_nurse",
+        "positions": "2",
+        "salary_min": "9000",
+        "salary_max": "6000",
+    }
+    refused = agency.post("/agency/applications/", opening)
+    assert refused.status_code == 400
+    assert 'data-field-error="salary_max"' in refused.content.decode()
+    assert not JobOpening.objects.exists()
+    agency.post("/agency/applications/", {**opening, "salary_max": "12000"})
+    posted = JobOpening.objects.get()
+    assert (posted.fair_id, posted.agency_id, posted.salary_max) == (
+        fair.pk,
+        staff.agency_id,
+        1200000,
+    )
+    jobs = session_client(factories.WorkerFactory().user).get("/worker/jobs/").content.decode()
+    assert f'data-opening="{posted.pk}"' in jobs and "春季家政招聘会" in jobs

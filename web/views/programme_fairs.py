@@ -24,6 +24,8 @@ from programme import selectors
 from programme.models import ApplicationStatus, FairStatus, JobApplication
 from programme.services import fairs as fair_services
 from programme.services import hiring
+from web.forms import apply_errors
+from web.forms_programme import JobFairForm, JobOpeningForm
 from web.views.common import refused, role_required
 from web.views.federation import federation_required
 
@@ -95,13 +97,27 @@ def application_act(request, application_id: int, verb: str):
 
 @agency_only
 def agency_applications(request):
+    form = JobOpeningForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            fair_services.job_opening_create(actor=request.user, **form.service_input())
+        except DomainError as error:
+            apply_errors(form, {error.field or "title": [error.detail]})
+        else:
+            messages.success(request, _("岗位已发布。"))
+            return redirect("web:agency-applications")
     applications = list(
         selectors.applications_visible_to(user=request.user)
         .select_related("opening__fair", "worker__division")
         .order_by("opening", "-applied_at")[:200]
     )
-    context = {"applications": applications, "statuses": ApplicationStatus.choices}
-    return render(request, "web/programme/fairs/agency_applications.html", context)
+    context = {
+        "applications": applications,
+        "statuses": ApplicationStatus.choices,
+        "form": form,
+    }
+    status = 400 if form.errors else 200
+    return render(request, "web/programme/fairs/agency_applications.html", context, status=status)
 
 
 AGENCY_ACTIONS = {
@@ -152,7 +168,17 @@ def agency_interview(request, application_id: int):
 
 @federation_required
 def fairs_console(request):
-    """Each fair with its agencies' openings and how many applications are in each state."""
+    """Each fair with its agencies' openings and how many applications are in each state; an
+    officer schedules a new fair below."""
+    form = JobFairForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            fair_services.job_fair_create(actor=request.user, **form.service_input())
+        except DomainError as error:
+            apply_errors(form, {error.field or "name": [error.detail]})
+        else:
+            messages.success(request, _("招聘会已发布。"))
+            return redirect("web:federation-fairs")
     counts = {
         status: Count("applications", filter=Q(applications__status=status))
         for status in (
@@ -177,8 +203,9 @@ def fairs_console(request):
     for fair in fairs:
         fair.opening_rows = by_fair.get(fair.pk, [])
         fair.agency_count = len({row.agency_id for row in fair.opening_rows})
-    context = {"fairs": fairs, "today": timezone.localdate()}
-    return render(request, "web/programme/fairs/console.html", context)
+    context = {"fairs": fairs, "today": timezone.localdate(), "form": form}
+    status = 400 if form.errors else 200
+    return render(request, "web/programme/fairs/console.html", context, status=status)
 
 
 ROUTES = [
