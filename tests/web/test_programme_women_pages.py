@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from metrics.reconcile import metrics_rebuild
 from programme.models import (
     ApplicationStatus,
     Enrolment,
@@ -179,3 +180,28 @@ def test_officer_schedules_a_fair_and_an_agency_posts_an_opening_women_see():
     )
     jobs = session_client(factories.WorkerFactory().user).get("/worker/jobs/").content.decode()
     assert f'data-opening="{posted.pk}"' in jobs and "春季家政招聘会" in jobs
+
+
+def test_dashboard_shows_the_funnel_by_town_and_trade():
+    officer = factories.FederationOfficerFactory().user
+    seat = factories.division()
+    worker = factories.WorkerFactory(division=seat, trades=["housekeeper"])
+    session = health_services.health_check_session_create(
+        actor=officer,
+        name="集中体检",
+        division=seat,
+        place="卫生院",
+        held_on=timezone.localdate(),
+        capacity=3,
+    )
+    booking = health_services.health_check_book(session_id=session.pk, worker=worker)
+    health_services.health_check_result_record(
+        booking_id=booking.pk, result="passed", actor=officer
+    )
+    metrics_rebuild()  # the factory's own credentials were written without the hooks
+    html = session_client(officer).get("/federation/").content.decode()
+    by_town = html.split('data-funnel-breakdown="division"', 1)[1].split("</table>", 1)[0]
+    row = by_town.split(f'data-row="{seat.code}"', 1)[1].split("</tr>", 1)[0]
+    checked = row.split('data-stage="health_checked">', 1)[1].split("<", 1)[0]
+    assert int(checked) >= 1
+    assert 'data-funnel-breakdown="category"' in html
