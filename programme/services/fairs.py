@@ -9,11 +9,13 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from backend.exceptions import Conflict, NotFound, ValidationFailed
+from backend.fact_changes import worker_facts_changed
 from marketplace.models import Agency, Category, Division, User, WorkerProfile
 from marketplace.services.agencies import agency_of_actor
 from notifications.events import NOTIFICATION, send_event_on_commit
 from programme.locks import lock_job_fair, lock_job_openings
 from programme.models import (
+    ApplicationStatus,
     FairMode,
     FairStatus,
     JobApplication,
@@ -191,6 +193,10 @@ def job_opening_update(
     _validate_opening(opening)
     if fields:
         opening.save(update_fields=fields)
+    if "category" in fields:  # her placement is counted in the opening's trade
+        hired = JobApplication.objects.filter(opening=opening, status=ApplicationStatus.HIRED)
+        for worker_id in hired.values_list("worker_id", flat=True):
+            worker_facts_changed(worker_id=worker_id)
     return opening
 
 

@@ -118,3 +118,19 @@ def test_a_full_course_puts_her_on_the_waiting_list_and_a_freed_seat_goes_to_her
     waiting.refresh_from_db()
     course.refresh_from_db()
     assert waiting.status == "enrolled" and course.enrolled_count == 1
+
+
+def test_changing_a_hired_openings_trade_moves_her_placement_and_reconciles():
+    staff = factories.AgencyStaffFactory()
+    worker = factories.WorkerFactory()
+    opening = fair_services.job_opening_create(
+        actor=staff.user, title="保洁", category=factories.category("housekeeper")
+    )
+    application = fair_services.job_apply(opening_id=opening.pk, worker=worker)
+    hiring.job_application_hire(application_id=application.pk, actor=staff.user)
+    hiring.job_offer_accept(application_id=application.pk, worker=worker)
+    metrics_rebuild()
+    carer = factories.category("elderly_carer")
+    fair_services.job_opening_update(opening_id=opening.pk, actor=staff.user, category=carer)
+    assert metrics_reconcile().is_clean
+    assert funnel(category_id=carer.pk)["placed"] == 1
