@@ -4,25 +4,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('metrics', '0001_squashed_0003_covering_cell_indexes'),
+        ("metrics", "0001_squashed_0003_covering_cell_indexes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='distinctdaycell',
-            name='kind',
-            field=models.CharField(choices=[('served_household', 'served households'), ('employed_worker', 'workers with a signed contract'), ('served_worker', 'workers who served'), ('untrained_service', 'workers who served without pre-job training'), ('unchecked_service', 'workers who served without a valid health check'), ('trained_worker', 'workers who completed a training course'), ('certified_worker', 'workers issued a certificate'), ('health_checked', 'workers with a health check done'), ('placed_worker', 'workers hired at a job fair or with a signed contract')], max_length=20),
+            model_name="distinctdaycell",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("served_household", "served households"),
+                    ("employed_worker", "workers with a signed contract"),
+                    ("served_worker", "workers who served"),
+                    ("untrained_service", "workers who served without pre-job training"),
+                    ("unchecked_service", "workers who served without a valid health check"),
+                    ("trained_worker", "workers who completed a training course"),
+                    ("certified_worker", "workers issued a certificate"),
+                    ("health_checked", "workers with a health check done"),
+                    ("placed_worker", "workers hired at a job fair or with a signed contract"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='distinctmember',
-            name='kind',
-            field=models.CharField(choices=[('served_household', 'served households'), ('employed_worker', 'workers with a signed contract'), ('served_worker', 'workers who served'), ('untrained_service', 'workers who served without pre-job training'), ('unchecked_service', 'workers who served without a valid health check'), ('trained_worker', 'workers who completed a training course'), ('certified_worker', 'workers issued a certificate'), ('health_checked', 'workers with a health check done'), ('placed_worker', 'workers hired at a job fair or with a signed contract')], max_length=20),
+            model_name="distinctmember",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("served_household", "served households"),
+                    ("employed_worker", "workers with a signed contract"),
+                    ("served_worker", "workers who served"),
+                    ("untrained_service", "workers who served without pre-job training"),
+                    ("unchecked_service", "workers who served without a valid health check"),
+                    ("trained_worker", "workers who completed a training course"),
+                    ("certified_worker", "workers issued a certificate"),
+                    ("health_checked", "workers with a health check done"),
+                    ("placed_worker", "workers hired at a job fair or with a signed contract"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='distinctmonthcell',
-            name='kind',
-            field=models.CharField(choices=[('served_household', 'served households'), ('employed_worker', 'workers with a signed contract'), ('served_worker', 'workers who served'), ('untrained_service', 'workers who served without pre-job training'), ('unchecked_service', 'workers who served without a valid health check'), ('trained_worker', 'workers who completed a training course'), ('certified_worker', 'workers issued a certificate'), ('health_checked', 'workers with a health check done'), ('placed_worker', 'workers hired at a job fair or with a signed contract')], max_length=20),
+            model_name="distinctmonthcell",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("served_household", "served households"),
+                    ("employed_worker", "workers with a signed contract"),
+                    ("served_worker", "workers who served"),
+                    ("untrained_service", "workers who served without pre-job training"),
+                    ("unchecked_service", "workers who served without a valid health check"),
+                    ("trained_worker", "workers who completed a training course"),
+                    ("certified_worker", "workers issued a certificate"),
+                    ("health_checked", "workers with a health check done"),
+                    ("placed_worker", "workers hired at a job fair or with a signed contract"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

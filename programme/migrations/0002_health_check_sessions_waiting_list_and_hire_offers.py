@@ -6,84 +6,198 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('marketplace', '0007_merge_identity_phones_time_off'),
-        ('programme', '0001_initial'),
+        ("marketplace", "0007_merge_identity_phones_time_off"),
+        ("programme", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='jobapplication',
-            name='interview_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='面试时间'),
+            model_name="jobapplication",
+            name="interview_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="面试时间"),
         ),
         migrations.AddField(
-            model_name='jobapplication',
-            name='interview_place',
-            field=models.CharField(blank=True, max_length=200, verbose_name='面试地点'),
+            model_name="jobapplication",
+            name="interview_place",
+            field=models.CharField(blank=True, max_length=200, verbose_name="面试地点"),
         ),
         migrations.AlterField(
-            model_name='enrolment',
-            name='status',
-            field=models.CharField(choices=[('enrolled', '已报名'), ('waiting', '候补中'), ('withdrawn', '已退出')], default='enrolled', max_length=10, verbose_name='状态'),
+            model_name="enrolment",
+            name="status",
+            field=models.CharField(
+                choices=[("enrolled", "已报名"), ("waiting", "候补中"), ("withdrawn", "已退出")],
+                default="enrolled",
+                max_length=10,
+                verbose_name="状态",
+            ),
         ),
         migrations.AlterField(
-            model_name='jobapplication',
-            name='status',
-            field=models.CharField(choices=[('applied', '已投递'), ('shortlisted', '已入围'), ('interview', '待面试'), ('offered', '待本人确认录用'), ('hired', '已录用'), ('rejected', '未录用'), ('declined', '本人已谢绝'), ('withdrawn', '已撤回')], default='applied', max_length=12, verbose_name='状态'),
+            model_name="jobapplication",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("applied", "已投递"),
+                    ("shortlisted", "已入围"),
+                    ("interview", "待面试"),
+                    ("offered", "待本人确认录用"),
+                    ("hired", "已录用"),
+                    ("rejected", "未录用"),
+                    ("declined", "本人已谢绝"),
+                    ("withdrawn", "已撤回"),
+                ],
+                default="applied",
+                max_length=12,
+                verbose_name="状态",
+            ),
         ),
         migrations.CreateModel(
-            name='HealthCheckSession',
+            name="HealthCheckSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='体检场次')),
-                ('place', models.CharField(max_length=200, verbose_name='体检地点')),
-                ('institution', models.CharField(default='临清市妇幼保健院', max_length=100, verbose_name='体检机构')),
-                ('held_on', models.DateField(verbose_name='体检日期')),
-                ('capacity', models.PositiveIntegerField(verbose_name='名额')),
-                ('booked_count', models.PositiveIntegerField(default=0, editable=False, verbose_name='已预约')),
-                ('status', models.CharField(choices=[('open', '预约中'), ('closed', '已结束'), ('cancelled', '已取消')], default='open', max_length=10, verbose_name='状态')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='marketplace.division', verbose_name='镇街')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="体检场次")),
+                ("place", models.CharField(max_length=200, verbose_name="体检地点")),
+                (
+                    "institution",
+                    models.CharField(
+                        default="临清市妇幼保健院", max_length=100, verbose_name="体检机构"
+                    ),
+                ),
+                ("held_on", models.DateField(verbose_name="体检日期")),
+                ("capacity", models.PositiveIntegerField(verbose_name="名额")),
+                (
+                    "booked_count",
+                    models.PositiveIntegerField(default=0, editable=False, verbose_name="已预约"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "预约中"), ("closed", "已结束"), ("cancelled", "已取消")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "division",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="marketplace.division",
+                        verbose_name="镇街",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '体检场次',
-                'verbose_name_plural': '体检场次',
-                'ordering': ['held_on', 'id'],
+                "verbose_name": "体检场次",
+                "verbose_name_plural": "体检场次",
+                "ordering": ["held_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HealthCheckBooking',
+            name="HealthCheckBooking",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('booked', '已预约'), ('cancelled', '已取消'), ('passed', '体检合格'), ('failed', '体检不合格'), ('absent', '未到场')], default='booked', max_length=10, verbose_name='状态')),
-                ('booked_at', models.DateTimeField(verbose_name='预约时间')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='有效期至')),
-                ('result_recorded_at', models.DateTimeField(blank=True, null=True, verbose_name='结果登记时间')),
-                ('health_check', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='booking', to='marketplace.healthcheck')),
-                ('result_recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('worker', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='health_bookings', to='marketplace.workerprofile')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bookings', to='programme.healthchecksession')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("booked", "已预约"),
+                            ("cancelled", "已取消"),
+                            ("passed", "体检合格"),
+                            ("failed", "体检不合格"),
+                            ("absent", "未到场"),
+                        ],
+                        default="booked",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("booked_at", models.DateTimeField(verbose_name="预约时间")),
+                ("valid_until", models.DateField(blank=True, null=True, verbose_name="有效期至")),
+                (
+                    "result_recorded_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="结果登记时间"),
+                ),
+                (
+                    "health_check",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="booking",
+                        to="marketplace.healthcheck",
+                    ),
+                ),
+                (
+                    "result_recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "worker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="health_bookings",
+                        to="marketplace.workerprofile",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bookings",
+                        to="programme.healthchecksession",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '体检预约',
-                'verbose_name_plural': '体检预约',
-                'ordering': ['session', 'id'],
+                "verbose_name": "体检预约",
+                "verbose_name_plural": "体检预约",
+                "ordering": ["session", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='healthchecksession',
-            index=models.Index(fields=['status', 'held_on'], name='programme_h_status_af878c_idx'),
+            model_name="healthchecksession",
+            index=models.Index(fields=["status", "held_on"], name="programme_h_status_af878c_idx"),
         ),
         migrations.AddConstraint(
-            model_name='healthchecksession',
-            constraint=models.CheckConstraint(condition=models.Q(('booked_count__lte', models.F('capacity'))), name='health_session_within_capacity'),
+            model_name="healthchecksession",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("booked_count__lte", models.F("capacity"))),
+                name="health_session_within_capacity",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='healthcheckbooking',
-            constraint=models.UniqueConstraint(fields=('session', 'worker'), name='one_booking_per_health_session'),
+            model_name="healthcheckbooking",
+            constraint=models.UniqueConstraint(
+                fields=("session", "worker"), name="one_booking_per_health_session"
+            ),
         ),
     ]
