@@ -22,7 +22,6 @@ from programme.models import (
     JobApplication,
     JobFair,
     JobOpening,
-    WaitlistEntry,
 )
 
 
@@ -89,12 +88,6 @@ class EnrolmentAdmin(admin.ModelAdmin):
         "completed_by",
         "training_record",
     ]
-
-
-@admin.register(WaitlistEntry)
-class WaitlistEntryAdmin(ReadOnlyAdmin):
-    list_display = ["course", "candidate", "added_by", "added_at"]
-    list_select_related = ["course", "candidate", "added_by"]
 
 
 @admin.register(Attendance)

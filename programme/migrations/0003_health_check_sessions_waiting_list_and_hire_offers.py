@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("marketplace", "0007_merge_identity_phones_time_off"),
-        ("programme", "0002_candidate_consent_and_waitlist"),
+        ("programme", "0002_candidate_consent"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

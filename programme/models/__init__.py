@@ -11,7 +11,6 @@ from .courses import (
     CourseStatus,
     Enrolment,
     EnrolmentStatus,
-    WaitlistEntry,
 )
 from .exams import CertificateSequence, Exam, ExamRegistration, ExamResult, ExamStatus
 from .fairs import (
@@ -66,5 +65,4 @@ __all__ = [
     "JobOpening",
     "OpeningStatus",
     "Prize",
-    "WaitlistEntry",
 ]

@@ -239,25 +239,3 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment_id} {self.session_on}"
-
-
-class WaitlistEntry(models.Model):
-    """A candidate waiting for a seat on a full course, in the order she was put on the list."""
-
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="waitlist")
-    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="waitlist")
-    added_by = models.ForeignKey(
-        "marketplace.User", on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    added_at = models.DateTimeField(_("登记时间"))
-
-    class Meta:
-        ordering = ["added_at", "id"]
-        verbose_name = _("候补名单")
-        verbose_name_plural = _("候补名单")
-        constraints = [
-            models.UniqueConstraint(fields=["course", "candidate"], name="one_waitlist_per_course")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.candidate_id} ⏳ {self.course_id}"

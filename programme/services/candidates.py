@@ -25,7 +25,7 @@ from programme.models import Candidate, CompletionResult, Enrolment
 
 from .candidate_files import rows_from_upload
 from .common import require_officer
-from .courses import _write_training_record
+from .courses import _write_training_record, course_enrol
 from .scope import in_scope, require_in_scope, require_intake_officer
 
 PHONE = re.compile(r"^1[3-9]\d{9}$")
@@ -370,3 +370,12 @@ def candidate_link_locked(*, candidate: Candidate, worker: WorkerProfile, actor:
         if enrolment.result == CompletionResult.PASSED and enrolment.training_record_id is None:
             _write_training_record(enrolment)
     return candidate
+
+
+def candidate_enrol(*, course_id: int, candidate: Candidate, actor: User) -> Enrolment:
+    """An officer enrols a candidate of her divisions; on a full course she waits (status
+    `waiting`, the same list the women join from their phones). Raises what course_enrol raises
+    (but `course_full`), PermissionDeniedError (another officer's division)."""
+    require_intake_officer(actor)
+    require_in_scope(actor, candidate.division_id)
+    return course_enrol(course_id=course_id, actor=actor, candidate=candidate, wait_if_full=True)

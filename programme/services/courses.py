@@ -232,8 +232,9 @@ def course_enrol(
 ) -> Enrolment:
     """Enrol a worker (herself, or by an officer) or a village candidate (by an officer).
 
-    With `wait_if_full` a worker asking for a full open course joins its waiting list
-    (status `waiting`) instead of being refused.
+    With `wait_if_full` a woman (or a candidate an officer enrols) finding a full open course
+    joins its waiting list (status `waiting`) instead of being refused; a withdrawal gives the
+    seat to the first one waiting.
     A seat is claimed by one conditional UPDATE (open, not ended, enrolled_count < capacity),
     so simultaneous enrolments never exceed the capacity; the unique constraints refuse a
     second enrolment of the same person. A withdrawn enrolment is re-activated.
@@ -266,9 +267,9 @@ def course_enrol(
             ).update(enrolled_count=F("enrolled_count") + 1, updated_at=now)
             if not claimed:
                 course.refresh_from_db()
-                if wait_if_full and worker is not None and _is_full_only(course, today):
+                if wait_if_full and _is_full_only(course, today):
                     return enrolment_wait(
-                        course=course, worker=worker, existing=existing, actor=actor
+                        course=course, person=person, existing=existing, actor=actor
                     )
                 _refuse_enrolment(course, today)
             if existing is not None:

@@ -7,17 +7,18 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.models import User, WorkerProfile
+from marketplace.models import User
 from notifications.events import NOTIFICATION, send_event_on_commit
 from programme.models import Course, CourseStatus, Enrolment, EnrolmentStatus
 
 
 def enrolment_wait(
-    *, course: Course, worker: WorkerProfile, existing: Enrolment | None, actor: User
+    *, course: Course, person: dict, existing: Enrolment | None, actor: User
 ) -> Enrolment:
-    """Put her on the course's waiting list (a withdrawn enrolment of hers waits again).
-
-    The caller is inside a transaction; the unique constraint refuses a second row.
+    """Put her on the course's waiting list: a woman asking for herself or a village candidate
+    an officer enrols (`person` is {"worker": …} or {"candidate": …}); a withdrawn enrolment of
+    hers waits again. The caller is inside a transaction; the unique constraints refuse a
+    second row.
     """
     now = timezone.now()
     if existing is not None:
@@ -27,11 +28,7 @@ def enrolment_wait(
         existing.refresh_from_db()
         return existing
     return Enrolment.objects.create(
-        course=course,
-        worker=worker,
-        status=EnrolmentStatus.WAITING,
-        enrolled_at=now,
-        enrolled_by=actor,
+        course=course, status=EnrolmentStatus.WAITING, enrolled_at=now, enrolled_by=actor, **person
     )
 
 

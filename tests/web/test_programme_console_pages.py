@@ -20,7 +20,6 @@ from programme.models import (
     CourseStatus,
     Enrolment,
     ExamResult,
-    WaitlistEntry,
 )
 from programme.services import courses as course_services
 from programme.services import exams as exam_services
@@ -323,14 +322,16 @@ def test_course_created_published_and_full_courses_keep_a_waiting_list():
     # A village officer enrols her women; the third waits.
     village = session_client(village_officer(SEAT).user)
     village.post(f"{CONSOLE}courses/{course.pk}/enrol/", {"candidates": [w.pk for w in women]})
-    assert Enrolment.objects.filter(course=course).count() == 2
-    assert list(WaitlistEntry.objects.values_list("candidate__name", flat=True)) == ["学员2"]
+    assert Enrolment.objects.filter(course=course, status="enrolled").count() == 2
+    waiting = Enrolment.objects.filter(course=course, status="waiting")
+    assert list(waiting.values_list("candidate__name", flat=True)) == ["学员2"]
+    assert "学员2" in village.get(f"{CONSOLE}courses/{course.pk}/").content.decode()
     # A seat frees: the waiting list takes it.
     first = Enrolment.objects.filter(course=course).order_by("pk").first()
     client.post(f"{CONSOLE}courses/{course.pk}/withdraw/", {"enrolment": first.pk})
     assert Enrolment.objects.filter(course=course, status="enrolled").count() == 2
     assert Enrolment.objects.filter(candidate=women[2], status="enrolled").exists()
-    assert not WaitlistEntry.objects.exists()
+    assert not Enrolment.objects.filter(course=course, status="waiting").exists()
 
 
 def test_attendance_per_session_and_completion_writes_the_training_record():

@@ -24,9 +24,9 @@ from programme.models import (
     CourseStatus,
     Enrolment,
     EnrolmentStatus,
-    WaitlistEntry,
 )
-from programme.services import courses, waitlist
+from programme.services import candidates as candidate_services
+from programme.services import courses
 from programme.services.common import is_officer
 from programme.services.scope import officer_division_ids
 from web.forms_programme_console import AttendanceForm, CourseForm, EnrolForm
@@ -78,13 +78,13 @@ def course_new(request):
 
 
 def _enrol_choices(request, course):
-    taken = Enrolment.objects.filter(course=course, status=EnrolmentStatus.ENROLLED)
-    waiting = WaitlistEntry.objects.filter(course=course)
+    taken = Enrolment.objects.filter(
+        course=course, status__in=(EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITING)
+    )
     return (
         selectors.candidates_visible_to(user=request.user)
         .exclude(pk__in=taken.filter(candidate__isnull=False).values("candidate_id"))
         .exclude(worker__in=taken.filter(worker__isnull=False).values("worker_id"))
-        .exclude(pk__in=waiting.values("candidate_id"))
         .order_by("village", "name")
     )
 
@@ -100,10 +100,12 @@ def course_detail(request, course_id: int, enrol_form=None):
         "candidate__division_id",
     ).order_by("pk")
     waiting = _scoped(
-        WaitlistEntry.objects.filter(course=course).select_related("candidate"),
+        course.enrolments.filter(status=EnrolmentStatus.WAITING).select_related(
+            "candidate", "worker"
+        ),
         request.user,
         "candidate__division_id",
-    )
+    ).order_by("enrolled_at", "pk")
     is_county = is_officer(request.user)
     context = {
         "course": course,
@@ -158,14 +160,15 @@ def course_enrol(request, course_id: int):
     enrolled = waiting = 0
     for candidate in form.cleaned_data["candidates"]:
         try:
-            enrolment, entry = waitlist.course_enrol_or_wait(
+            enrolment = candidate_services.candidate_enrol(
                 course_id=course.pk, candidate=candidate, actor=request.user
             )
         except DomainError as error:
             messages.error(request, f"{candidate.name}：{error.detail}")
             continue
-        enrolled += enrolment is not None
-        waiting += entry is not None
+        waits = enrolment.status == EnrolmentStatus.WAITING
+        enrolled += not waits
+        waiting += waits
     if enrolled:
         messages.success(request, _("已报名 %(count)d 人。") % {"count": enrolled})
     if waiting:
@@ -181,11 +184,10 @@ def course_withdraw(request, course_id: int):
     enrolment = get_object_or_404(course.enrolments, pk=request.POST.get("enrolment") or 0)
     try:
         courses.enrolment_withdraw(enrolment_id=enrolment.pk, actor=request.user)
-        promoted = waitlist.waitlist_promote(course_id=course.pk, actor=request.user)
     except DomainError as error:
         messages.error(request, error.detail)
     else:
-        messages.success(request, _("已退出；候补递补 %(count)d 人。") % {"count": len(promoted)})
+        messages.success(request, _("已退出；空出的名额由候补名单中的第一位递补。"))
     return redirect("web:console-course", course_id=course.pk)
 
 

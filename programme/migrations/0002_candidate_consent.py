@@ -28,20 +28,4 @@ class Migration(migrations.Migration):
             name='consent_recorded_by',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
-        migrations.CreateModel(
-            name='WaitlistEntry',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('added_at', models.DateTimeField(verbose_name='登记时间')),
-                ('added_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('candidate', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='waitlist', to='programme.candidate')),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='waitlist', to='programme.course')),
-            ],
-            options={
-                'verbose_name': '候补名单',
-                'verbose_name_plural': '候补名单',
-                'ordering': ['added_at', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('course', 'candidate'), name='one_waitlist_per_course')],
-            },
-        ),
     ]
