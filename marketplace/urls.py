@@ -20,9 +20,7 @@ urlpatterns = [
         name="password-reset-confirm",
     ),
     path("auth/password-reset/link/", phone.ResetLinkUseApi.as_view(), name="reset-link-use"),
-    path(
-        "users/<int:user_id>/reset-link/", phone.ResetLinkCreateApi.as_view(), name="reset-link"
-    ),
+    path("users/<int:user_id>/reset-link/", phone.ResetLinkCreateApi.as_view(), name="reset-link"),
     path("me/", MeApi.as_view(), name="me"),
     path("categories/", CategoryListApi.as_view(), name="category-list"),
     path("divisions/", DivisionListApi.as_view(), name="division-list"),

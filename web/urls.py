@@ -10,6 +10,7 @@ from web.views import (
     career,
     federation,
     household,
+    my_data,
     open_board,
     order_safety,
     orders,
@@ -83,7 +84,7 @@ urlpatterns = [
 ]
 # agency console, payments, federation dashboard
 urlpatterns += agency_urls.routes() + payments.ROUTES + federation.ROUTES
-urlpatterns += rebooking.ROUTES + time_off.ROUTES + open_board.ROUTES
+urlpatterns += rebooking.ROUTES + time_off.ROUTES + open_board.ROUTES + my_data.ROUTES
 
 # service cards, reliability and appeals, the career record, safety alerts, safety on the order
 urlpatterns += [

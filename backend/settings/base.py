@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "programme",
     "chat",
     "metrics",
+    "personal_data",
     "web",
     "demo",
 ]
