@@ -89,7 +89,7 @@ def account(user: User) -> Iterator[Row]:
 def profile(user: User) -> Iterator[Row]:
     for household in HouseholdProfile.objects.filter(user=user).select_related("division"):
         yield {
-            "kind": "household",
+            "record": "household",
             "name": household.name,
             "phone": household.phone,
             "division": household.division.name_zh if household.division else None,
@@ -100,7 +100,7 @@ def profile(user: User) -> Iterator[Row]:
         }
     for worker in WorkerProfile.objects.filter(user=user).select_related("division"):
         yield {
-            "kind": "worker",
+            "record": "worker",
             "real_name": worker.real_name,
             "phone": worker.phone,
             # Her own number, in clear: she may read it (workers/me) and so may copy it.
@@ -119,8 +119,8 @@ def profile(user: User) -> Iterator[Row]:
             "created_at": worker.created_at,
         }
     yield from (
-        {"kind": "agency_staff", **row}
-        for row in paged(AgencyStaff.objects.filter(user=user), "agency__name", "title")
+        {"record": "agency_staff", **row}
+        for row in paged(AgencyStaff.objects.filter(user=user), "agency__name", "staff_role")
     )
 
 
@@ -137,7 +137,7 @@ def credentials(user: User) -> Iterator[Row]:
         "is_revoked",
         "verified_at",
     ):
-        yield {"kind": "certificate", **row}
+        yield {"record": "certificate", **row}
     for row in paged(
         TrainingRecord.objects.filter(**workers),
         "course",
@@ -146,7 +146,7 @@ def credentials(user: User) -> Iterator[Row]:
         "completed_on",
         "verified_at",
     ):
-        yield {"kind": "training", **row}
+        yield {"record": "training", **row}
     for row in paged(
         HealthCheck.objects.filter(**workers),
         "done_on",
@@ -154,13 +154,13 @@ def credentials(user: User) -> Iterator[Row]:
         "institution",
         "verified_at",
     ):
-        yield {"kind": "health_check", **row}
+        yield {"record": "health_check", **row}
     for row in paged(TimeOff.objects.filter(**workers), "starts_on", "ends_on", "reason"):
-        yield {"kind": "time_off", **row}
+        yield {"record": "time_off", **row}
     for row in paged(
         IdentityChange.objects.filter(**workers), "field", "old_value_masked", "changed_at"
     ):
-        yield {"kind": "identity_change", **row}
+        yield {"record": "identity_change", **row}
 
 
 def requests(user: User) -> Iterator[Row]:
@@ -292,13 +292,13 @@ def sessions(user: User) -> Iterator[Row]:
         "expires_at",
         "blacklistedtoken__blacklisted_at",
     ):
-        yield {"kind": "sign_in", **row}
+        yield {"record": "sign_in", **row}
     for row in paged(SignedOutSession.objects.filter(user=user), "signed_out_at"):
-        yield {"kind": "sign_out", **row}
+        yield {"record": "sign_out", **row}
     for row in paged(
         PushSubscription.objects.filter(user=user), "user_agent", "created_at", "expires_at"
     ):
-        yield {"kind": "push_subscription", **row}
+        yield {"record": "push_subscription", **row}
 
 
 def consents(user: User) -> Iterator[Row]:
@@ -310,21 +310,21 @@ def consents(user: User) -> Iterator[Row]:
 def programme(user: User) -> Iterator[Row]:
     workers = {"worker__user": user}
     for row in paged(Candidate.objects.filter(**workers), "name", "phone", "village", "notes"):
-        yield {"kind": "candidate", **row}
+        yield {"record": "candidate", **row}
     for row in paged(
         Enrolment.objects.filter(**workers), "course__name", "status", "result", "enrolled_at"
     ):
-        yield {"kind": "enrolment", **row}
+        yield {"record": "enrolment", **row}
     for row in paged(ExamRegistration.objects.filter(**workers), "exam__name", "score", "result"):
-        yield {"kind": "exam", **row}
+        yield {"record": "exam", **row}
     for row in paged(
         CompetitionEntry.objects.filter(**workers), "competition__name", "score", "rank", "prize"
     ):
-        yield {"kind": "competition", **row}
+        yield {"record": "competition", **row}
     for row in paged(
         JobApplication.objects.filter(**workers), "opening__title", "status", "applied_at"
     ):
-        yield {"kind": "job_application", **row}
+        yield {"record": "job_application", **row}
 
 
 def deletion_requests(user: User) -> Iterator[Row]:

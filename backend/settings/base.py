@@ -249,6 +249,8 @@ SPECTACULAR_SETTINGS = {
         "StaffRoleEnum": "marketplace.models.AgencyStaff.StaffRole",
         "RosterStatusEnum": "marketplace.models.RosterEntry.Status",
         "TrainingKindEnum": "marketplace.models.TrainingKind",
+        "ConsentKindEnum": "marketplace.models.ConsentKind",
+        "DeletionStatusEnum": "personal_data.models.DeletionStatus",
         "RequestKindEnum": "orders.statuses.RequestKind",
         "RequestStatusEnum": "orders.statuses.RequestStatus",
         "OfferStatusEnum": "orders.statuses.OfferStatus",
