@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from chat.models import ChatMessage
@@ -52,7 +51,7 @@ def account_erase(*, user: User, now=None) -> User:
     docstring for what is kept). Locks her worker profile when she has one."""
     now = now or timezone.now()
     _erase_profiles(user, now=now)
-    ChatMessage.objects.filter(sender=user).update(body=_(ERASED_MESSAGE))
+    ChatMessage.objects.filter(sender=user).update(body=ERASED_MESSAGE)
     Review.objects.filter(author=user).update(comment="")
     ServiceRequest.objects.filter(household=user).update(address="", description="")
     # The inbox rows stay empty: their deliveries carry the SMS cost (a money record).
@@ -66,7 +65,7 @@ def account_erase(*, user: User, now=None) -> User:
     Consent.objects.filter(user=user, withdrawn_at__isnull=True).update(withdrawn_at=now)
     _end_sessions(user)
     user.username = f"deleted-{user.pk}"
-    user.display_name = _(ERASED_NAME)
+    user.display_name = ERASED_NAME
     user.first_name = user.last_name = user.email = user.phone = ""
     user.phone_verified_at = None
     user.is_active = False
@@ -77,15 +76,15 @@ def account_erase(*, user: User, now=None) -> User:
 
 def _erase_profiles(user: User, *, now) -> None:
     HouseholdProfile.objects.filter(user=user).update(
-        name=_(ERASED_NAME), phone="", address="", latitude=None, longitude=None
+        name=ERASED_NAME, phone="", address="", latitude=None, longitude=None
     )
-    FederationOfficerProfile.objects.filter(user=user).update(name=_(ERASED_NAME), title="")
+    FederationOfficerProfile.objects.filter(user=user).update(name=ERASED_NAME, title="")
     worker = WorkerProfile.objects.filter(user=user).first()
     if worker is None:
         return
     worker = lock_worker(worker.pk)
     worker.set_id_card_number("")
-    worker.real_name = _(ERASED_NAME)
+    worker.real_name = ERASED_NAME
     worker.phone = ""
     worker.bio = ""
     worker.base_latitude = worker.base_longitude = worker.geo_cell = None
@@ -100,7 +99,7 @@ def _erase_profiles(user: User, *, now) -> None:
         card.save(update_fields=["photo"])
     IdentityChange.objects.filter(worker=worker).update(old_value_masked="", old_value_digest="")
     Candidate.objects.filter(worker=worker).update(
-        name=_(ERASED_NAME), phone=f"x{worker.pk}"[:11], village="", notes=""
+        name=ERASED_NAME, phone=f"x{worker.pk}"[:11], village="", notes=""
     )
 
 

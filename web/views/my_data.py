@@ -77,9 +77,7 @@ def deletion_request_view(request):
     if not form.is_valid():
         return _page(request, form)
     try:
-        deletion.account_deletion_request(
-            user=request.user, password=form.cleaned_data["password"]
-        )
+        deletion.account_deletion_request(user=request.user, password=form.cleaned_data["password"])
     except ValidationFailed as error:
         form.add_error("password", error.detail)
         return _page(request, form)
