@@ -39,7 +39,7 @@ UNSETTLED_PAYMENT_STATUSES = (
 
 
 def cooling_off() -> dt.timedelta:
-    return dt.timedelta(days=getattr(settings, "ACCOUNT_DELETION_COOLING_OFF_DAYS", 7))
+    return dt.timedelta(days=settings.ACCOUNT_DELETION_COOLING_OFF_DAYS)
 
 
 def deletion_blocker(*, user: User) -> str | None:

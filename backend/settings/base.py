@@ -285,6 +285,9 @@ API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", True)
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
 
 # Marketplace knobs (PRODUCT.md §3).
+# 我的数据: days between asking to delete an account and its erasure, during which she can cancel.
+ACCOUNT_DELETION_COOLING_OFF_DAYS = env_int("ACCOUNT_DELETION_COOLING_OFF_DAYS", 7)
+
 MEIJIA = {
     "OFFER_WAVE_SIZE": env_int("MEIJIA_OFFER_WAVE_SIZE", 5),
     "OFFER_TTL_MINUTES": env_int("MEIJIA_OFFER_TTL_MINUTES", 15),

@@ -167,3 +167,28 @@ def test_another_users_consent_cannot_be_withdrawn():
     assert response.status_code == 404
     consent.refresh_from_db()
     assert consent.is_active
+
+
+def test_the_agency_page_states_the_purpose_and_refuses_a_check_after_withdrawal():
+    from tests.web.conftest import session_client
+
+    w = make_world()
+    client = session_client(w.staff.user)
+    page = client.get(f"/agency/workers/{w.worker.pk}/").content.decode()
+    assert "data-consent-notice" in page and "岗前体检率" in page
+    consent = consent_given(w.worker.user, ConsentKind.HEALTH_CHECK)
+    assert _withdraw(w.worker.user, consent).status_code == 200
+    checks_before = w.worker.health_checks.count()
+    response = client.post(
+        f"/agency/workers/{w.worker.pk}/add/health_check/",
+        {"done_on": str(TODAY), "valid_until": str(TODAY + dt.timedelta(days=365))},
+    )
+    assert response.status_code == 400
+    assert "撤回" in response.content.decode()
+    assert w.worker.health_checks.count() == checks_before
+
+
+def consent_given(user, kind):
+    from marketplace.services.consents import consent_record
+
+    return consent_record(user=user, kind=kind)
