@@ -53,7 +53,7 @@ class _Sink:
 
 
 def _json(value) -> bytes:
-    return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1).encode()
+    return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False).encode()
 
 
 def archive_filename(user: User) -> str:
