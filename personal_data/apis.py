@@ -4,20 +4,22 @@ see deletion requests (never anyone's archive: every endpoint here is about the 
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.api.pagination import StandardPagination
 from backend.api.rendering import render_many
+from backend.exceptions import ValidationFailed
 from marketplace.models import Consent
 from marketplace.permissions import IsOperator
 from marketplace.services.consents import consent_withdraw
 from personal_data import deletion, serializers
 from personal_data.archive import archive_response
-from personal_data.models import DeletionRequest
+from personal_data.models import DeletionRequest, DeletionStatus
 from personal_data.records import SECTIONS
 from personal_data.summary import data_summary
 
@@ -111,9 +113,14 @@ class OperatorDeletionListApi(GenericAPIView):
     def get_queryset(self):
         queryset = DeletionRequest.objects.order_by("-requested_at", "-pk")
         status = self.request.query_params.get("status")
+        if status and status not in DeletionStatus.values:
+            raise ValidationFailed(_("未知的状态。"), field="status")
         return queryset.filter(status=status) if status else queryset
 
-    @extend_schema(responses=serializers.OperatorDeletionOutput(many=True))
+    @extend_schema(
+        parameters=[OpenApiParameter("status", str, enum=DeletionStatus.values, required=False)],
+        responses=serializers.OperatorDeletionOutput(many=True),
+    )
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(render_many(serializers.OperatorDeletionOutput, page))

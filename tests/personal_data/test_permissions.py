@@ -110,3 +110,5 @@ def test_the_operator_list_shows_status_and_dates_and_no_personal_data(
     text = response.content.decode()
     assert all(user.username not in text and user.phone not in text for user in users.values())
     assert client.get(OPERATOR_LIST + "?status=completed").json()["count"] == 0
+    bad = client.get(OPERATOR_LIST + "?status=whatever")
+    assert bad.status_code == 400 and bad.json()["field"] == "status"
