@@ -5,8 +5,8 @@ What withdrawal means (shown to her next to the button, docs/privacy.md):
   receives no offers until she enters a number again (which records a new consent). Signed
   contracts keep what was signed.
 - Health check: her health-check records are no longer used to match her (she receives no
-  offers) and are not shown to agencies' dispatch; they stay on file for the federation's
-  counts, which name nobody, until the account is deleted.
+  offers), and nobody else can enter a new one until she consents again herself; they stay on
+  file for the federation's counts, which name nobody, until the account is deleted.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from backend.exceptions import Conflict, NotFound
 from marketplace.locks import lock_worker
 from marketplace.models import Consent, ConsentKind, User, WorkerProfile
+from marketplace.services.identity import identity_snapshot, worker_identity_changed
 
 # The notice she agrees to; a new wording gets a new version.
 CONSENT_NOTICES = {
@@ -99,10 +100,10 @@ def consent_withdraw(*, consent_id: int, user: User, now=None) -> Consent:
         raise Conflict(_("这条同意已经撤回。"), code="already_withdrawn")
     consent.withdrawn_at = now
     consent.save(update_fields=["withdrawn_at"])
-    if consent.kind == ConsentKind.ID_CARD and worker is not None:
+    if consent.kind == ConsentKind.ID_CARD and worker is not None and worker.id_card_last4:
+        before = identity_snapshot(worker)
         worker.set_id_card_number("")
-        worker.is_verified = False
-        worker.save(
-            update_fields=["id_card_ciphertext", "id_card_digest", "id_card_last4", "is_verified"]
-        )
+        worker.save(update_fields=["id_card_ciphertext", "id_card_digest", "id_card_last4"])
+        # Recorded like every identity change, and it ends her verification.
+        worker_identity_changed(worker=worker, before=before, actor_id=user.pk)
     return consent

@@ -106,6 +106,8 @@ def test_withdrawing_the_id_consent_erases_the_number_and_ends_verification():
     worker.refresh_from_db()
     assert worker.id_card_number == "" and worker.id_card_digest is None
     assert not worker.is_verified and not _is_eligible(worker)
+    change = worker.identity_changes.first()  # the latest: the erasure of the number
+    assert change.field == "id_card_number" and change.changed_by == worker.user
     again = _withdraw(worker.user, consent)
     assert again.status_code == 409 and again.json()["code"] == "already_withdrawn"
 

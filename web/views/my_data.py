@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from backend.exceptions import Conflict, NotFound, ValidationFailed
 from marketplace.models import Consent, ConsentKind
@@ -71,7 +71,7 @@ def consent_withdraw_view(request, consent_id: int):
 
 
 @login_required
-@require_http_methods(["POST"])
+@require_POST
 def deletion_request_view(request):
     form = DeletionForm(request.POST)
     if not form.is_valid():
