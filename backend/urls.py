@@ -61,3 +61,9 @@ if settings.BENCH_BARE_VIEW:
     urlpatterns.insert(0, path("bench/bare/", observability.bench_bare, name="bench-bare"))
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Errors answer in the site's own shape: JSON under /api/, a page of the web app elsewhere.
+handler400 = "web.views.errors.bad_request"
+handler403 = "web.views.errors.permission_denied"
+handler404 = "web.views.errors.page_not_found"
+handler500 = "web.views.errors.server_error"

@@ -29,6 +29,9 @@ from demo.programme import (
     demo_exams_ensure,
     programme_year,
 )
+from demo.receipts import demo_receipts_ensure
+from demo.reviews import demo_reviews_ensure
+from demo.village import demo_village_ensure
 from demo.weekly import demo_weekly_ensure
 from marketplace.models import HealthCheck, User
 from metrics.reconcile import metrics_rebuild
@@ -89,7 +92,10 @@ def demo_seed(
         progress=progress,
     )
     demo_history_ensure(seed=seed, orders=orders, operator=operator, summary=summary)
+    demo_village_ensure(password_hash=password_hash, summary=summary)
     demo_weekly_ensure(summary=summary)
+    demo_receipts_ensure(summary=summary)
+    demo_reviews_ensure(summary=summary)
     demo_my_data_ensure(summary=summary)
     # Credentials and the year's history were bulk-written: the dashboard counts them from here.
     metrics_rebuild()

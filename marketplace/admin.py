@@ -26,11 +26,13 @@ from marketplace.models import (
     PhoneCode,
     ReliabilityAppeal,
     ResetLink,
+    ReviewTag,
     RosterEntry,
     ServiceCard,
     TimeOff,
     TrainingRecord,
     User,
+    VillageOfficerProfile,
     WorkerProfile,
 )
 from marketplace.services.identity import identity_snapshot, worker_identity_changed
@@ -64,6 +66,15 @@ class CategoryAdmin(admin.ModelAdmin):
     list_filter = ["requires_certificate", "pricing_unit"]
     search_fields = ["code", "name_zh", "name_en"]
     ordering = ["sort_order"]
+
+
+@admin.register(ReviewTag)
+class ReviewTagAdmin(admin.ModelAdmin):
+    """Each trade's review tags (loaded from marketplace.reference_data.REVIEW_TAGS)."""
+
+    list_display = ["category", "code", "name_zh", "name_en", "sort_order", "is_active"]
+    list_filter = ["category", "is_active"]
+    search_fields = ["code", "name_zh", "name_en"]
 
 
 @admin.register(HouseholdProfile)
@@ -327,6 +338,17 @@ class FederationOfficerAdmin(admin.ModelAdmin):
     search_fields = ["name", "user__username"]
     list_select_related = ["user", "division"]
     autocomplete_fields = ["user"]
+
+
+@admin.register(VillageOfficerProfile)
+class VillageOfficerAdmin(admin.ModelAdmin):
+    """Which divisions a village officer (网格员) collects women in."""
+
+    list_display = ["name", "user"]
+    search_fields = ["name", "user__username"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+    filter_horizontal = ["divisions"]
 
 
 # ---- service cards, household blocks, reliability appeals ------------------------------------

@@ -80,13 +80,80 @@ CATEGORIES = [
 ]
 
 
+# The words a household may pick when rating a worker, per trade: {trade code: [(code, zh, en)]}.
+# The shared words first (the same code means the same thing in every trade), then the trade's
+# own.
+_PUNCTUAL = ("punctual", "准时", "Punctual")
+_CLEAN = ("clean", "干净", "Clean work")
+_CAREFUL = ("careful", "细心", "Careful")
+_PATIENT = ("patient", "有耐心", "Patient")
+_PROFESSIONAL = ("professional", "专业", "Professional")
+_COMMUNICATES = ("communicates_well", "沟通好", "Communicates well")
+REVIEW_TAGS: dict[str, list[tuple[str, str, str]]] = {
+    "maternity_nurse": [
+        _PROFESSIONAL,
+        _CAREFUL,
+        _PATIENT,
+        _CLEAN,
+        _COMMUNICATES,
+        ("good_meals", "月子餐好", "Good confinement meals"),
+    ],
+    "infant_carer": [
+        _CAREFUL,
+        _PATIENT,
+        _PROFESSIONAL,
+        _PUNCTUAL,
+        _COMMUNICATES,
+        ("child_likes_her", "孩子喜欢", "The child likes her"),
+    ],
+    "elderly_carer": [
+        _PATIENT,
+        _CAREFUL,
+        _PROFESSIONAL,
+        _PUNCTUAL,
+        _COMMUNICATES,
+        ("warm_hearted", "贴心", "Warm-hearted"),
+    ],
+    "housekeeper": [
+        _PUNCTUAL,
+        _CLEAN,
+        _CAREFUL,
+        _PROFESSIONAL,
+        _COMMUNICATES,
+        ("quick", "手脚麻利", "Quick"),
+    ],
+    "organiser": [
+        _PUNCTUAL,
+        _PROFESSIONAL,
+        _CAREFUL,
+        _COMMUNICATES,
+        ("well_planned", "收纳有条理", "Well planned"),
+    ],
+    "nutritionist": [
+        _PUNCTUAL,
+        _PROFESSIONAL,
+        _CLEAN,
+        _COMMUNICATES,
+        ("tasty_meals", "饭菜可口", "Tasty meals"),
+    ],
+    "hourly_cleaning": [
+        _PUNCTUAL,
+        _CLEAN,
+        _CAREFUL,
+        _COMMUNICATES,
+        ("quick", "手脚麻利", "Quick"),
+    ],
+}
+
+
 def read_divisions(path: Path = DIVISIONS_CSV) -> list[dict]:
     with path.open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
-def load(division_model, category_model) -> tuple[int, int]:
-    """Create or update divisions and categories; returns how many of each exist afterwards."""
+def load(division_model, category_model, review_tag_model=None) -> tuple[int, int]:
+    """Create or update divisions and categories (and, given its model, the trades' review
+    tags); returns how many divisions and categories exist afterwards."""
     for row in read_divisions():
         division_model.objects.update_or_create(
             code=row["code"],
@@ -113,4 +180,18 @@ def load(division_model, category_model) -> tuple[int, int]:
                 "sort_order": order,
             },
         )
+    if review_tag_model is not None:
+        load_review_tags(category_model, review_tag_model)
     return division_model.objects.count(), category_model.objects.count()
+
+
+def load_review_tags(category_model, review_tag_model) -> int:
+    """Create or update each trade's review tags (REVIEW_TAGS); returns how many exist."""
+    for category in category_model.objects.filter(code__in=REVIEW_TAGS):
+        for order, (code, zh, en) in enumerate(REVIEW_TAGS[category.code]):
+            review_tag_model.objects.update_or_create(
+                category=category,
+                code=code,
+                defaults={"name_zh": zh, "name_en": en, "sort_order": order},
+            )
+    return review_tag_model.objects.count()

@@ -19,6 +19,7 @@ urlpatterns = [
         phone.PasswordResetConfirmApi.as_view(),
         name="password-reset-confirm",
     ),
+    path("auth/claim/", phone.AccountClaimApi.as_view(), name="account-claim"),
     path("auth/password-reset/link/", phone.ResetLinkUseApi.as_view(), name="reset-link-use"),
     path("users/<int:user_id>/reset-link/", phone.ResetLinkCreateApi.as_view(), name="reset-link"),
     path("me/", MeApi.as_view(), name="me"),

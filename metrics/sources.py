@@ -24,7 +24,9 @@ COMPLETED = "completed"
 
 def order_facts(*, order_ids: Iterable[int] | None = None) -> Iterator[OrderFacts]:
     orders = Order.objects.all()
-    reviews = Review.objects.filter(author_party="household", published_at__isnull=False)
+    reviews = Review.objects.filter(
+        author_party="household", published_at__isnull=False, hidden_at__isnull=True
+    )
     if order_ids is not None:
         order_ids = list(order_ids)
         orders = orders.filter(pk__in=order_ids)

@@ -11,6 +11,7 @@ from orders.models import (
     ContractSignature,
     Dispute,
     FavouriteWorker,
+    InvoiceRequest,
     Occurrence,
     Offer,
     Order,
@@ -18,6 +19,7 @@ from orders.models import (
     RequestApplication,
     RequestEvent,
     Review,
+    ReviewReport,
     ServiceRequest,
 )
 
@@ -213,10 +215,41 @@ class OccurrenceAdmin(admin.ModelAdmin):
 
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
-    list_display = ["id", "order", "author_party", "rating", "created_at", "published_at"]
+    """Publishing, replying and hiding move the worker's rating counters and the metrics, so
+    only their services write those fields (hide through the review reports page)."""
+
+    list_display = [
+        "id",
+        "order",
+        "author_party",
+        "rating",
+        "created_at",
+        "published_at",
+        "replied_at",
+        "hidden_at",
+    ]
     list_filter = ["author_party", "rating"]
     search_fields = ["=order__id", "comment"]
-    raw_id_fields = ["order", "author"]
+    raw_id_fields = ["order", "author", "hidden_by"]
+    readonly_fields = [
+        "rating",
+        "published_at",
+        "tags",
+        "reply",
+        "replied_at",
+        "hidden_at",
+        "hidden_reason",
+        "hidden_by",
+    ]
+
+
+@admin.register(ReviewReport)
+class ReviewReportAdmin(ReadOnlyAdmin):
+    """A party's report of a review; the operator decides it on the review reports page."""
+
+    list_display = ["id", "review", "reporter_party", "reason", "status", "created_at"]
+    list_filter = ["status", "reason"]
+    search_fields = ["=review__id", "=review__order__id"]
 
 
 @admin.register(FavouriteWorker)
@@ -237,3 +270,12 @@ class RequestApplicationAdmin(ReadOnlyAdmin):
 
     list_display = ["request", "worker", "status", "created_at", "responded_at"]
     list_filter = ["status"]
+
+
+@admin.register(InvoiceRequest)
+class InvoiceRequestAdmin(ReadOnlyAdmin):
+    """A household's invoice request; only the agency's answer (services) changes it."""
+
+    list_display = ["order", "agency", "kind", "title", "status", "invoice_number", "created_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["title", "tax_number", "invoice_number"]

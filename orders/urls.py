@@ -14,6 +14,7 @@ from orders.apis import (
     orders,
     placements,
     rebooking,
+    receipts,
     reliability,
     requests,
     reviews,
@@ -129,6 +130,29 @@ urlpatterns = [
         reviews.WorkerReviewsApi.as_view(),
         name="worker-reviews",
     ),
+    path(
+        "workers/<int:worker_id>/review-tags/",
+        reviews.WorkerReviewTagsApi.as_view(),
+        name="worker-review-tags",
+    ),
+    path("review-tags/", reviews.ReviewTagsApi.as_view(), name="review-tags"),
+    path("reviews/<int:review_id>/reply/", reviews.ReviewReplyApi.as_view(), name="review-reply"),
+    path(
+        "reviews/<int:review_id>/reports/",
+        reviews.ReviewReportApi.as_view(),
+        name="review-report",
+    ),
+    path("review-reports/", reviews.ReviewReportsApi.as_view(), name="review-reports"),
+    path(
+        "review-reports/<int:report_id>/hide/",
+        reviews.ReviewReportHideApi.as_view(),
+        name="review-report-hide",
+    ),
+    path(
+        "review-reports/<int:report_id>/dismiss/",
+        reviews.ReviewReportDismissApi.as_view(),
+        name="review-report-dismiss",
+    ),
     # occurrences and placements
     path(
         "requests/<int:request_id>/occurrences/",
@@ -165,6 +189,7 @@ urlpatterns += agency_paths(
         ("disputes/", agency_orders.AgencyDisputeListApi, "disputes"),
         ("substitutes-needed/", time_off.SubstitutesNeededApi, "substitutes-needed"),
         ("countersign/", agency_orders.CountersignAuthorisationApi, "countersign"),
+        ("invoice-requests/", receipts.AgencyInvoiceRequestListApi, "invoice-requests"),
     ]
 )
 

@@ -6,6 +6,7 @@ they move only through the services, which keep them consistent.
 
 from django.contrib import admin
 
+from backend.admin_records import ReadOnlyAdmin
 from programme.models import (
     Attendance,
     Candidate,
@@ -19,6 +20,7 @@ from programme.models import (
     JobApplication,
     JobFair,
     JobOpening,
+    WaitlistEntry,
 )
 
 
@@ -58,7 +60,15 @@ class CandidateAdmin(admin.ModelAdmin):
     list_filter = ["division"]
     search_fields = ["name", "phone", "village", "grid_officer"]
     raw_id_fields = ["worker"]
-    readonly_fields = ["linked_by", "linked_at", "created_by", "created_at"]
+    readonly_fields = [
+        "linked_by",
+        "linked_at",
+        "consent_method",
+        "consent_recorded_by",
+        "consent_recorded_at",
+        "created_by",
+        "created_at",
+    ]
     filter_horizontal = ["wanted_categories"]
 
 
@@ -77,6 +87,12 @@ class EnrolmentAdmin(admin.ModelAdmin):
         "completed_by",
         "training_record",
     ]
+
+
+@admin.register(WaitlistEntry)
+class WaitlistEntryAdmin(ReadOnlyAdmin):
+    list_display = ["course", "candidate", "added_by", "added_at"]
+    list_select_related = ["course", "candidate", "added_by"]
 
 
 @admin.register(Attendance)

@@ -8,8 +8,10 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from marketplace.models import Role, User
 from programme.services.common import is_officer
+from programme.services.scope import is_village_officer
 
 OFFICER = "officer"
+VILLAGE = "village_officer"  # a village officer: candidates of her divisions only
 WORKER = "worker"
 AGENCY = "agency"
 
@@ -19,6 +21,8 @@ def actor_kind(user: User | None) -> str | None:
         return None
     if is_officer(user):
         return OFFICER
+    if is_village_officer(user):
+        return VILLAGE
     if user.role == Role.WORKER and hasattr(user, "worker"):
         return WORKER
     if user.role == Role.AGENCY_STAFF and hasattr(user, "agency_staff"):

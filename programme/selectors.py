@@ -36,17 +36,21 @@ from programme.models import (
     JobOpening,
     OpeningStatus,
 )
-from programme.permissions import AGENCY, OFFICER, WORKER, actor_kind
+from programme.permissions import AGENCY, OFFICER, VILLAGE, WORKER, actor_kind
+from programme.services.scope import officer_division_ids
 
 # ---- what each actor sees -------------------------------------------------------------------
 
 
 def courses_visible_to(*, user: User) -> QuerySet[Course]:
-    """Officers: every course; a worker: open courses and those she is enrolled in."""
+    """Officers: every course; a village officer: the courses open or running (to enrol her
+    candidates in); a worker: open courses and those she is enrolled in."""
     courses = Course.objects.select_related("category", "division")
     kind = actor_kind(user)
     if kind == OFFICER:
         return courses
+    if kind == VILLAGE:
+        return courses.filter(status__in=[CourseStatus.OPEN, CourseStatus.RUNNING])
     if kind == WORKER:
         return courses.filter(
             Q(status=CourseStatus.OPEN) | Q(enrolments__worker__user=user)
@@ -67,11 +71,16 @@ def enrolments_visible_to(*, user: User) -> QuerySet[Enrolment]:
 
 
 def candidates_visible_to(*, user: User) -> QuerySet[Candidate]:
-    if actor_kind(user) != OFFICER:
+    """Officers: every candidate; a village officer: those of her divisions."""
+    kind = actor_kind(user)
+    if kind not in (OFFICER, VILLAGE):
         return Candidate.objects.none()
-    return Candidate.objects.select_related("division", "worker").prefetch_related(
+    candidates = Candidate.objects.select_related("division", "worker").prefetch_related(
         "wanted_categories"
     )
+    if kind == VILLAGE:
+        candidates = candidates.filter(division_id__in=officer_division_ids(user))
+    return candidates
 
 
 def exams_visible_to(*, user: User) -> QuerySet[Exam]:

@@ -43,6 +43,11 @@ urlpatterns = [
         name="programme-candidate",
     ),
     path(
+        "candidates/<int:candidate_id>/account/",
+        candidates.CandidateAccountApi.as_view(),
+        name="programme-candidate-account",
+    ),
+    path(
         "candidates/<int:candidate_id>/link/",
         candidates.CandidateLinkApi.as_view(),
         name="programme-candidate-link",

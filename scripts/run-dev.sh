@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-backend.settings.local}"
 $PY manage.py migrate --noinput
+# Hashed, gzip-compressed static files that WhiteNoise serves with a year's cache.
+$PY manage.py collectstatic --noinput -v 0
 $PY manage.py seed_demo
 $PY manage.py run_periodic --loop &
 periodic=$!

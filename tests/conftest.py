@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from marketplace import reference_data
-from marketplace.models import Category, Division
+from marketplace.models import Category, Division, ReviewTag
 from tests import factories
 
 DB_FIXTURES = {
@@ -52,8 +52,8 @@ def reference_rows(request):
     ):
         return
     request.getfixturevalue("_django_db_helper")
-    if not Division.objects.exists() or not Category.objects.exists():
-        reference_data.load(Division, Category)
+    if not (Division.objects.exists() and Category.objects.exists() and ReviewTag.objects.exists()):
+        reference_data.load(Division, Category, ReviewTag)
 
 
 def client_for(user) -> APIClient:

@@ -227,6 +227,20 @@ class ReviewForm(PhoneForm):
     comment = forms.CharField(
         label=_("评价"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    tags = forms.MultipleChoiceField(
+        label=_("标签（可多选）"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "chip"}),
+    )
+
+    def __init__(self, *args, tags=(), **kwargs):
+        """`tags`: the review tags of the order's trade (none: the worker rates the household)."""
+        super().__init__(*args, **kwargs)
+        choices = [(tag.code, tag.name) for tag in tags]
+        if choices:
+            self.fields["tags"].choices = choices
+        else:
+            del self.fields["tags"]
 
 
 class ChatForm(PhoneForm):

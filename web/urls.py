@@ -1,8 +1,6 @@
 """The web app at the site root: households, workers, orders, accounts, the manifest."""
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 from django.urls import path
 
 from web.views import (
@@ -15,10 +13,17 @@ from web.views import (
     order_safety,
     orders,
     payments,
+    programme_console,
+    programme_console_claim,
+    programme_console_courses,
+    programme_console_exams,
+    programme_console_import,
     pwa,
     reach,
     rebooking,
+    receipts,
     reliability,
+    reviews,
     roster_invitations,
     safety_alerts,
     service_cards,
@@ -83,8 +88,17 @@ urlpatterns = [
     path("orders/<int:order_id>/chat/", login_required(orders.chat), name="chat"),
 ]
 # agency console, payments, federation dashboard
-urlpatterns += agency_urls.routes() + payments.ROUTES + federation.ROUTES
-urlpatterns += rebooking.ROUTES + time_off.ROUTES + open_board.ROUTES + my_data.ROUTES
+urlpatterns += agency_urls.routes() + payments.ROUTES + receipts.ROUTES + federation.ROUTES
+# the programme console (officers and village officers) and claiming an account made for her
+urlpatterns += (
+    programme_console.ROUTES
+    + programme_console_import.ROUTES
+    + programme_console_courses.ROUTES
+    + programme_console_exams.ROUTES
+    + programme_console_claim.ROUTES
+)
+urlpatterns += rebooking.ROUTES + time_off.ROUTES + open_board.ROUTES + reviews.ROUTES
+urlpatterns += my_data.ROUTES
 
 # service cards, reliability and appeals, the career record, safety alerts, safety on the order
 urlpatterns += [
@@ -120,6 +134,3 @@ urlpatterns += [
     path("orders/<int:order_id>/sos/", order_safety.sos, name="sos"),
     path("orders/<int:order_id>/block/", order_safety.block_household, name="block-household"),
 ]
-
-if settings.DEBUG:  # `make run` serves the app's static files itself (daphne serves none)
-    urlpatterns += staticfiles_urlpatterns()

@@ -60,6 +60,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "backend.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files compressed and cached for a year under their hashed names, by the app itself
+    # (`make run`, a container without nginx); behind nginx, nginx serves them first.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "backend.middleware.BodySizeLimitMiddleware",
     "backend.middleware.SiteCSPMiddleware",
     "backend.middleware.PermissionsPolicyMiddleware",
@@ -74,6 +77,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "backend.urls"
+# A refused form says so in the visitor's language, inside the web app (web/views/errors.py).
+CSRF_FAILURE_VIEW = "web.views.errors.csrf_failure"
 WSGI_APPLICATION = "backend.wsgi.application"
 ASGI_APPLICATION = "backend.asgi.application"
 
@@ -176,6 +181,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# collectstatic writes hashed names and their gzip twins (WhiteNoise); `make run` runs it first.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "media"
 
@@ -259,11 +269,23 @@ SPECTACULAR_SETTINGS = {
         "ContractStatusEnum": "orders.statuses.ContractStatus",
         "RequestApplicationStatusEnum": "orders.models.applications.RequestApplication.Status",
         "PartyEnum": "orders.statuses.Party",
+        "ReviewReportStatusEnum": "orders.models.reviews.ReviewReport.Status",
+        "ReviewReportReasonEnum": "orders.models.reviews.ReviewReport.Reason",
         # Sign-up's role and a no-show's party: one choice set, so one name.
         "HouseholdOrWorkerEnum": ["household", "worker"],
         "OccurrenceStatusEnum": "orders.statuses.OccurrenceStatus",
         "DisputeStatusEnum": "orders.statuses.DisputeStatus",
         "DisputeOutcomeEnum": "orders.statuses.DisputeOutcome",
+        "InvoiceKindEnum": "orders.models.invoices.InvoiceKind",
+        "InvoiceStatusEnum": "orders.models.invoices.InvoiceStatus",
+        "ReceiptChargeKindEnum": [
+            "price",
+            "cancellation_fee",
+            "waived",
+            "settlement",
+            "dispute_refund",
+        ],
+        "ReceiptMovementKindEnum": ["captured", "fee", "offline_received", "refunded"],
         "CourseStatusEnum": "programme.models.CourseStatus",
         "CourseModeEnum": "programme.models.CourseMode",
         "EnrolmentStatusEnum": "programme.models.EnrolmentStatus",

@@ -25,8 +25,4 @@ X_FRAME_OPTIONS = "DENY"
 IS_PRODUCTION = True
 # /api/schema/ and /api/docs/ for signed-in staff only, unless the operator opens them.
 API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", False)
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
-}
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h]

@@ -7,6 +7,15 @@ from urllib.parse import urlsplit, urlunsplit
 from .base import *  # noqa: F403
 from .base import REST_FRAMEWORK
 
+# Static files straight from the apps' folders, no collectstatic needed (WhiteNoise still serves
+# them, as in `make run`); tests/test_static_files.py checks the compressed, hashed layout.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,

@@ -1,6 +1,7 @@
 """Phone verification, password reset by SMS code, and handed-over reset links."""
 
 from django.contrib.auth import password_validation
+from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
@@ -10,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.client_address import client_address
+from backend.security import TokenObtainPairSerializer
 from marketplace.apis.auth import SettingsScopedRateThrottle
 from marketplace.models import User
 from marketplace.phones import PhoneInput
@@ -51,6 +53,11 @@ class ResetLinkUseSerializer(serializers.Serializer):
 class ResetLinkSerializer(serializers.Serializer):
     url = serializers.CharField()
     expires_at = serializers.DateTimeField()
+
+
+class TokenPairSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
 
 
 SENT = {"detail": "sent"}
@@ -116,6 +123,27 @@ class PasswordResetConfirmApi(APIView):
         serializer.is_valid(raise_exception=True)
         phone_codes.password_reset_confirm(**serializer.validated_data)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AccountClaimApi(APIView):
+    """A woman whose account an officer made claims it: phone, the code sent to it, and her
+    own password → signed in (access and refresh tokens)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [SettingsScopedRateThrottle]
+    throttle_scope = "login"
+
+    @extend_schema(request=ResetConfirmSerializer, responses={200: TokenPairSerializer})
+    def post(self, request):
+        serializer = ResetConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = phone_codes.account_claim(
+            **serializer.validated_data, address=client_address(request)
+        )
+        refresh = TokenObtainPairSerializer.get_token(user)
+        user_logged_in.send(sender=type(user), request=request, user=user)
+        return Response({"access": str(refresh.access_token), "refresh": str(refresh)})
 
 
 class ResetLinkUseApi(APIView):

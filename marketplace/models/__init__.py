@@ -1,11 +1,18 @@
 from .agencies import Agency, AgencyStaff, RosterEntry
 from .appeals import AppealStatus, IncidentKind, ReliabilityAppeal
 from .blocks import HouseholdBlock
-from .catalog import Category, Division
+from .catalog import Category, Division, ReviewTag
 from .consents import Consent, ConsentKind
 from .credentials import Certificate, HealthCheck, TrainingKind, TrainingRecord
 from .identity import IdentityChange, IdentityField
-from .people import FederationOfficerProfile, HouseholdProfile, Role, User, WorkerProfile
+from .people import (
+    FederationOfficerProfile,
+    HouseholdProfile,
+    Role,
+    User,
+    VillageOfficerProfile,
+    WorkerProfile,
+)
 from .phone_codes import CodePurpose, PhoneCode, ResetLink
 from .service_cards import ServiceCard
 from .time_off import TimeOff
@@ -30,6 +37,7 @@ __all__ = [
     "PhoneCode",
     "ReliabilityAppeal",
     "ResetLink",
+    "ReviewTag",
     "Role",
     "RosterEntry",
     "ServiceCard",
@@ -37,5 +45,6 @@ __all__ = [
     "TrainingKind",
     "TrainingRecord",
     "User",
+    "VillageOfficerProfile",
     "WorkerProfile",
 ]

@@ -74,3 +74,35 @@ class Category(models.Model):
     @property
     def certificate_name(self) -> str:
         return localized(self.certificate_name_zh, self.certificate_name_en)
+
+
+class ReviewTag(models.Model):
+    """A word a household may pick when rating a worker of one trade (准时, 干净, 细心 …).
+
+    The sets per trade are data (marketplace.reference_data.REVIEW_TAGS, loaded by migration
+    and by `load_reference_data`), not code: a trade's tags change without a deploy.
+    """
+
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="review_tags", verbose_name=_("服务工种")
+    )
+    code = models.SlugField(_("代码"), max_length=40)
+    name_zh = models.CharField(_("中文名"), max_length=20)
+    name_en = models.CharField(_("英文名"), max_length=40)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("可选"), default=True)
+
+    class Meta:
+        ordering = ["category", "sort_order", "code"]
+        verbose_name = _("评价标签")
+        verbose_name_plural = _("评价标签")
+        constraints = [
+            models.UniqueConstraint(fields=["category", "code"], name="review_tag_code_per_trade")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category.code}: {self.name}"
+
+    @property
+    def name(self) -> str:
+        return localized(self.name_zh, self.name_en)

@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     WORKER = "worker", _("家政服务员")
     AGENCY_STAFF = "agency_staff", _("家政企业员工")
     FEDERATION = "federation", _("妇联工作人员")
+    VILLAGE_OFFICER = "village_officer", _("村网格员")
     OPERATOR = "operator", _("平台运营")
 
 
@@ -51,6 +52,10 @@ class User(AbstractUser):
     @property
     def is_federation(self) -> bool:
         return self.role == Role.FEDERATION
+
+    @property
+    def is_village_officer(self) -> bool:
+        return self.role == Role.VILLAGE_OFFICER
 
     @property
     def is_operator(self) -> bool:
@@ -209,6 +214,24 @@ class FederationOfficerProfile(models.Model):
     class Meta:
         verbose_name = _("妇联工作人员")
         verbose_name_plural = _("妇联工作人员")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VillageOfficerProfile(models.Model):
+    """A village micro-grid officer (网格员): collects women for the programme in her divisions
+    only (programme.services.scope); she holds no federation powers beyond that."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="village_officer")
+    name = models.CharField(_("姓名"), max_length=50)
+    divisions = models.ManyToManyField(
+        "marketplace.Division", related_name="+", verbose_name=_("负责镇街")
+    )
+
+    class Meta:
+        verbose_name = _("村网格员")
+        verbose_name_plural = _("村网格员")
 
     def __str__(self) -> str:
         return self.name

@@ -92,3 +92,26 @@ def refresh_token_revoke(*, refresh: str) -> None:
     sid = token.get(SESSION_ID_CLAIM)
     if sid:
         session_sign_out(user_id=token[jwt_settings.USER_ID_CLAIM], sid=sid)
+
+
+def worker_account_create_for(*, real_name: str, phone: str, division_id: int | None) -> User:
+    """A worker account made by an officer for a woman who agreed to it (the caller records
+    her consent). It has no usable password: nobody knows one until she claims it with the
+    code sent to her phone (marketplace.services.phone_codes.account_claim). `phone` is
+    E.164. Raises ValidationFailed (field phone) when an account already holds the number."""
+    if User.objects.filter(phone=phone).exists():
+        raise ValidationFailed(_("该手机号已被其他账号使用。"), field="phone", code="unique")
+    username = "w" + phone.lstrip("+")
+    try:
+        with transaction.atomic():
+            user = User(username=username, role=Role.WORKER, display_name=real_name, phone=phone)
+            user.set_unusable_password()
+            user.save()
+            WorkerProfile.objects.create(
+                user=user, real_name=real_name, phone=phone, division_id=division_id
+            )
+    except IntegrityError as error:
+        raise ValidationFailed(
+            _("该手机号已被其他账号使用。"), field="phone", code="unique"
+        ) from error
+    return user

@@ -221,3 +221,41 @@ def reset_link_use(*, token: str, password: str) -> User:
         link.user.set_password(password)
         link.user.save(update_fields=["password"])
     return link.user
+
+
+def _claim_knob(name: str, default: int) -> int:
+    return int(settings.REACH.get(name, default))
+
+
+def account_claim_send(*, user: User, address: str | None = None) -> None:
+    """Send the claim code of an account made on her behalf to its phone (throttled as every
+    code). Raises ValidationFailed `already_claimed` once she has set a password."""
+    if user.has_usable_password():
+        raise ValidationFailed(_("该账号已被认领。"), field="phone", code="already_claimed")
+    _throttle(phone=user.phone, purpose=CodePurpose.CLAIM, address=address)
+    code_issue(user=user, phone=user.phone, purpose=CodePurpose.CLAIM, now=timezone.now())
+
+
+def account_claim(*, phone: str, code: str, password: str, address: str | None = None) -> User:
+    """She claims the account an officer made for her: the code sent to her phone and a
+    password of her own. The code proves she holds the phone, so it becomes verified.
+
+    Tries are counted per phone and per client address (TooManyRequests past the limits an
+    hour), on top of the code's own tries. Raises ValidationFailed `invalid_code` (the same
+    answer for a wrong code, an unknown phone or a claimed account)."""
+    _count_within_hour(f"claim-try:{phone}", _claim_knob("CLAIM_TRIES_PER_PHONE_HOUR", 10))
+    if address:
+        _count_within_hour(
+            f"claim-address:{address}", _claim_knob("CLAIM_TRIES_PER_ADDRESS_HOUR", 30)
+        )
+    wrong = ValidationFailed(_("验证码错误或已过期。"), code="invalid_code", field="code")
+    user = User.objects.filter(phone=phone, is_active=True).first()
+    if user is None or user.has_usable_password():
+        raise wrong
+    now = timezone.now()
+    # Outside a transaction: a wrong try must stay counted.
+    phone_code_check(user=user, purpose=CodePurpose.CLAIM, code=code, now=now)
+    user.set_password(password)
+    user.phone_verified_at = user.phone_verified_at or now
+    user.save(update_fields=["password", "phone_verified_at"])
+    return user

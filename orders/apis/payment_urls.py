@@ -1,6 +1,7 @@
 from django.urls import path
 
 from orders.apis import payments as api
+from orders.apis import receipts
 
 urlpatterns = [
     path("orders/<int:order_id>/payments/", api.OrderPaymentsApi.as_view(), name="order-payments"),
@@ -26,5 +27,29 @@ urlpatterns = [
         "workers/me/statements.csv",
         api.WorkerStatementApi.as_view(as_csv=True),
         name="worker-statements-csv",
+    ),
+    # receipts and invoices
+    path(
+        "orders/<int:order_id>/receipt/", receipts.OrderReceiptApi.as_view(), name="order-receipt"
+    ),
+    path(
+        "orders/<int:order_id>/receipt.pdf",
+        receipts.OrderReceiptPdfApi.as_view(),
+        name="order-receipt-pdf",
+    ),
+    path(
+        "orders/<int:order_id>/invoice-requests/",
+        receipts.OrderInvoiceRequestsApi.as_view(),
+        name="order-invoice-requests",
+    ),
+    path(
+        "invoice-requests/<int:invoice_request_id>/issue/",
+        receipts.InvoiceIssueApi.as_view(),
+        name="invoice-request-issue",
+    ),
+    path(
+        "invoice-requests/<int:invoice_request_id>/reject/",
+        receipts.InvoiceRejectApi.as_view(),
+        name="invoice-request-reject",
     ),
 ]

@@ -2,6 +2,7 @@ from .alerts import SafetyAlert, SafetyAlertKind
 from .applications import RequestApplication
 from .contracts import Contract, ContractSignature
 from .countersign import CountersignAuthorisation
+from .invoices import InvoiceKind, InvoiceRequest, InvoiceStatus
 from .offers import Offer
 from .orders import Dispute, Order, OrderEvent
 from .payments import (
@@ -14,7 +15,7 @@ from .payments import (
 from .rebooking import AskedAgain, FavouriteWorker
 from .request_events import RequestEvent, RequestEventKind
 from .requests import Occurrence, ServiceRequest
-from .reviews import Review
+from .reviews import Review, ReviewReport
 from .start_codes import StartCode
 
 __all__ = [
@@ -24,6 +25,9 @@ __all__ = [
     "CountersignAuthorisation",
     "Dispute",
     "FavouriteWorker",
+    "InvoiceKind",
+    "InvoiceRequest",
+    "InvoiceStatus",
     "LedgerEntry",
     "Occurrence",
     "Offer",
@@ -36,6 +40,7 @@ __all__ = [
     "RequestEvent",
     "RequestEventKind",
     "Review",
+    "ReviewReport",
     "SafetyAlert",
     "SafetyAlertKind",
     "ServiceRequest",

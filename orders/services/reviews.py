@@ -6,7 +6,8 @@ the other. Publishing is a conditional UPDATE … WHERE published_at IS NULL per
 the call whose UPDATE changed the row moves the worker's rating counters (F()), so two
 concurrent publishers never count a review twice. Only published household→worker reviews feed
 `rating_sum`/`rating_count`, hence the Bayesian rating used in ranking moves only with visible
-reviews.
+reviews; hiding one (orders.services.review_voice) takes it back out. A household's review may
+carry tags from the order's trade (marketplace.ReviewTag).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from backend.exceptions import Conflict, NotFound, PermissionDeniedError, ValidationFailed
 from backend.fact_changes import order_facts_changed
-from marketplace.models import User, WorkerProfile
+from marketplace.models import ReviewTag, User, WorkerProfile
 from notifications.events import NOTIFICATION, send_event_on_commit
 from orders.locks import lock_order
 from orders.models import Order, Review
@@ -29,6 +30,7 @@ from orders.parties import party_of
 from orders.statuses import OrderStatus, Party
 
 MAX_COMMENT_LENGTH = 1000
+MAX_TAGS = 6
 REVIEWING_PARTIES = (Party.HOUSEHOLD, Party.WORKER)
 
 
@@ -75,12 +77,31 @@ def _notify_published(*, order: Order) -> None:
     )
 
 
-def review_create(*, order_id: int, user: User, rating, comment: str = "") -> Review:
+def _chosen_tags(*, order: Order, party: str, codes) -> list[ReviewTag]:
+    """The tags named by `codes`, each one of the order's trade; only a household tags."""
+    codes = list(dict.fromkeys(codes or ()))
+    if not codes:
+        return []
+    if party != Party.HOUSEHOLD:
+        raise ValidationFailed(_("只有雇主评价服务员时可以选择标签。"), field="tags")
+    if len(codes) > MAX_TAGS:
+        raise ValidationFailed(_("最多选择6个标签。"), field="tags")
+    tags = list(
+        ReviewTag.objects.filter(
+            category_id=order.request.category_id, code__in=codes, is_active=True
+        )
+    )
+    if len(tags) != len(codes):
+        raise ValidationFailed(_("所选标签不属于该服务工种。"), field="tags")
+    return tags
+
+
+def review_create(*, order_id: int, user: User, rating, comment: str = "", tags=()) -> Review:
     """Rate the other side of a completed order; publishes both when the second one arrives.
 
     Locks the order row. Raises NotFound (not a party), PermissionDeniedError (agency staff),
-    ValidationFailed (rating / comment), Conflict "order_not_completed",
-    "review_window_closed", "already_reviewed".
+    ValidationFailed (rating / comment / tags: codes of the order's trade, household only),
+    Conflict "order_not_completed", "review_window_closed", "already_reviewed".
     """
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
         raise ValidationFailed(_("评分须为1到5的整数。"), field="rating")
@@ -89,7 +110,7 @@ def review_create(*, order_id: int, user: User, rating, comment: str = "") -> Re
         raise ValidationFailed(_("评价不能超过1000字。"), field="comment")
     now = timezone.now()
     with transaction.atomic():
-        order = lock_order(order_id, related=("worker",))
+        order = lock_order(order_id, related=("worker", "request"))
         party = party_of(user, order) if order is not None else None
         if party is None:
             raise NotFound(_("订单不存在。"))
@@ -103,6 +124,7 @@ def review_create(*, order_id: int, user: User, rating, comment: str = "") -> Re
             )
         if now > review_window_ends_at(order):
             raise Conflict(_("评价期已结束。"), code="review_window_closed")
+        chosen = _chosen_tags(order=order, party=party, codes=tags)
         try:
             with transaction.atomic():
                 review = Review.objects.create(
@@ -110,6 +132,8 @@ def review_create(*, order_id: int, user: User, rating, comment: str = "") -> Re
                 )
         except IntegrityError as error:
             raise Conflict(_("您已评价过该订单。"), code="already_reviewed") from error
+        if chosen:
+            review.tags.set(chosen)
 
         sides = list(Review.objects.filter(order=order).values_list("pk", flat=True))
         if len(sides) == len(REVIEWING_PARTIES):
@@ -160,21 +184,23 @@ def review_windows_close(*, now: dt.datetime | None = None) -> int:
 
 
 def reviews_visible_on_order(*, order_id: int, user: User):
-    """A party's view of an order's reviews: its own always, the others' once published."""
+    """A party's view of an order's reviews: its own always (hidden ones with the operator's
+    reason), the others' once published and unless an operator hid them."""
     order = Order.objects.select_related("worker").filter(pk=order_id).first()
     party = party_of(user, order) if order is not None else None
     if party is None:
         raise NotFound(_("订单不存在。"))
     return (
         Review.objects.filter(order=order)
-        .filter(Q(author=user) | Q(published_at__isnull=False))
+        .filter(Q(author=user) | Q(published_at__isnull=False, hidden_at__isnull=True))
         .select_related("author")
+        .prefetch_related("tags")
         .order_by("created_at", "pk")
     )
 
 
 def reviews_of_worker(*, worker_id: int):
-    """Published household reviews of one worker, newest first."""
+    """Published household reviews of one worker that no operator hid, newest first."""
     if not WorkerProfile.objects.filter(pk=worker_id).exists():
         raise NotFound(_("服务员不存在。"))
     return (
@@ -182,7 +208,9 @@ def reviews_of_worker(*, worker_id: int):
             order__worker_id=worker_id,
             author_party=Party.HOUSEHOLD,
             published_at__isnull=False,
+            hidden_at__isnull=True,
         )
         .select_related("author", "order__request__category")
+        .prefetch_related("tags")
         .order_by("-published_at", "-pk")
     )

@@ -5,11 +5,13 @@ from .courses import (
     Attendance,
     Candidate,
     CompletionResult,
+    ConsentMethod,
     Course,
     CourseMode,
     CourseStatus,
     Enrolment,
     EnrolmentStatus,
+    WaitlistEntry,
 )
 from .exams import CertificateSequence, Exam, ExamRegistration, ExamResult, ExamStatus
 from .fairs import (
@@ -33,6 +35,7 @@ __all__ = [
     "CompetitionEntry",
     "CompetitionStatus",
     "CompletionResult",
+    "ConsentMethod",
     "Course",
     "CourseMode",
     "CourseStatus",
@@ -49,4 +52,5 @@ __all__ = [
     "JobOpening",
     "OpeningStatus",
     "Prize",
+    "WaitlistEntry",
 ]

@@ -84,6 +84,12 @@ class Course(models.Model):
         return self.name
 
 
+class ConsentMethod(models.TextChoices):
+    IN_PERSON = "in_person", _("当面口头同意")
+    SIGNED_FORM = "signed_form", _("签字确认表")
+    PHONE_CALL = "phone_call", _("电话确认")
+
+
 class Candidate(models.Model):
     """A woman on a village list collected by a micro-grid (微网格); linked once she registers."""
 
@@ -110,6 +116,14 @@ class Candidate(models.Model):
         "marketplace.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     linked_at = models.DateTimeField(_("关联时间"), null=True, blank=True)
+    # Her consent to an account made on her behalf: how she gave it, to whom, when.
+    consent_method = models.CharField(
+        _("同意方式"), max_length=20, choices=ConsentMethod.choices, blank=True
+    )
+    consent_recorded_by = models.ForeignKey(
+        "marketplace.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    consent_recorded_at = models.DateTimeField(_("同意记录时间"), null=True, blank=True)
     created_by = models.ForeignKey(
         "marketplace.User", on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -224,3 +238,25 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment_id} {self.session_on}"
+
+
+class WaitlistEntry(models.Model):
+    """A candidate waiting for a seat on a full course, in the order she was put on the list."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="waitlist")
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="waitlist")
+    added_by = models.ForeignKey(
+        "marketplace.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    added_at = models.DateTimeField(_("登记时间"))
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        verbose_name = _("候补名单")
+        verbose_name_plural = _("候补名单")
+        constraints = [
+            models.UniqueConstraint(fields=["course", "candidate"], name="one_waitlist_per_course")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate_id} ⏳ {self.course_id}"

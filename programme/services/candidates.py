@@ -8,8 +8,7 @@ when it was recorded: verified by the officer who recorded the completion, at th
 
 from __future__ import annotations
 
-import csv
-import io
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,8 +23,10 @@ from marketplace.models import Category, Division, User, WorkerProfile
 from programme.locks import lock_candidate, lock_enrolments
 from programme.models import Candidate, CompletionResult, Enrolment
 
+from .candidate_files import rows_from_upload
 from .common import require_officer
 from .courses import _write_training_record
+from .scope import in_scope, require_in_scope, require_intake_officer
 
 PHONE = re.compile(r"^1[3-9]\d{9}$")
 TRADE_SEPARATORS = re.compile(r"[、,，;；/|\s]+")
@@ -96,8 +97,10 @@ def candidate_create(
     wanted_categories: Iterable[Category] = (),
     notes: str = "",
 ) -> Candidate:
-    """An officer adds one woman from a village list. Raises ValidationFailed (phone taken)."""
-    require_officer(actor)
+    """An officer adds one woman from a village list. Raises ValidationFailed (phone taken),
+    PermissionDeniedError (a division outside a village officer's)."""
+    require_intake_officer(actor)
+    require_in_scope(actor, division.pk)
     phone = phone.strip()
     if not PHONE.match(phone):
         raise ValidationFailed(_("请输入11位中国大陆手机号码。"), field="phone")
@@ -121,24 +124,6 @@ def candidate_create(
         ) from error
 
 
-def decode_csv(content: bytes) -> str:
-    """UTF-8 (with or without a BOM, as Excel saves it) or GBK/GB18030 (older Excel)."""
-    if content.startswith(b"\xef\xbb\xbf"):
-        return content.decode("utf-8-sig")
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return content.decode("gb18030")
-    except UnicodeDecodeError as error:
-        raise ValidationFailed(
-            _("无法识别文件编码，请保存为 UTF-8 或 GBK 编码的 CSV。"),
-            field="file",
-            code="bad_encoding",
-        ) from error
-
-
 def _division_lookup() -> dict[str, Division]:
     lookup: dict[str, Division] = {}
     for division in Division.objects.all():
@@ -157,21 +142,32 @@ def _category_lookup() -> dict[str, Category]:
     return lookup
 
 
-def _parse_rows(text: str) -> tuple[list[tuple[int, CandidateInput]], list[dict]]:
-    rows = list(csv.reader(io.StringIO(text)))
+@dataclass
+class ImportPreview:
+    """What an import would do: the new rows, the rows already on the list (skipped when the
+    import skips them), and every problem as {row, field, detail} (row 1 is the header)."""
+
+    new: list[tuple[int, CandidateInput]] = dataclasses.field(default_factory=list)
+    existing: list[tuple[int, CandidateInput]] = dataclasses.field(default_factory=list)
+    errors: list[dict] = dataclasses.field(default_factory=list)
+
+
+def _parse_rows(
+    rows: list[list[str]], *, actor: User, skip_existing: bool = False
+) -> ImportPreview:
     header = _header_checked(rows)
     divisions = _division_lookup()
     categories = _category_lookup()
+    preview = ImportPreview()
     parsed: list[tuple[int, CandidateInput]] = []
-    errors: list[dict] = []
     seen_phones: dict[str, int] = {}
     for row_number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
         values = {
-            field: row[index].strip()
-            for index, field in enumerate(header)
-            if field and index < len(row)
+            name: row[index].strip()
+            for index, name in enumerate(header)
+            if name and index < len(row)
         }
         candidate = _row_candidate(
             values,
@@ -179,19 +175,32 @@ def _parse_rows(text: str) -> tuple[list[tuple[int, CandidateInput]], list[dict]
             divisions=divisions,
             categories=categories,
             seen_phones=seen_phones,
-            errors=errors,
+            errors=preview.errors,
         )
-        if candidate is not None:
+        if candidate is not None and not in_scope(actor, candidate.division.pk):
+            preview.errors.append(
+                {
+                    "row": row_number,
+                    "field": "division",
+                    "detail": _("该镇街不在您负责的范围内。"),
+                }
+            )
+        elif candidate is not None:
             parsed.append((row_number, candidate))
     taken = set(
         Candidate.objects.filter(phone__in=list(seen_phones)).values_list("phone", flat=True)
     )
     for row_number, data in parsed:
-        if data.phone in taken:
-            errors.append(
+        if data.phone not in taken:
+            preview.new.append((row_number, data))
+        elif skip_existing:
+            preview.existing.append((row_number, data))
+        else:
+            preview.errors.append(
                 {"row": row_number, "field": "phone", "detail": _("该手机号已在名单中。")}
             )
-    return parsed, sorted(errors, key=lambda e: e["row"])
+    preview.errors.sort(key=lambda e: e["row"])
+    return preview
 
 
 def _header_checked(rows: list[list[str]]) -> list[str | None]:
@@ -265,26 +274,48 @@ def _row_candidate(
     )
 
 
-def candidates_import_csv(*, actor: User, content: bytes) -> list[Candidate]:
-    """Import a village list from CSV: all rows or none.
+def candidates_import_preview(
+    *, actor: User, content: bytes, filename: str = "", skip_existing: bool = True
+) -> ImportPreview:
+    """Read a village list (.csv or .xlsx) and say what importing it would do; writes nothing.
 
-    Raises ValidationFailed `import_invalid` with `errors` = [{row, field, detail}] (row 1 is
-    the header) when any row is bad; nothing is imported then.
+    Raises ValidationFailed on `file` (unreadable, empty, a required column missing)."""
+    require_intake_officer(actor)
+    return _parse_rows(
+        rows_from_upload(content, filename), actor=actor, skip_existing=skip_existing
+    )
+
+
+def candidates_import_file(
+    *, actor: User, content: bytes, filename: str = "", skip_existing: bool = False
+) -> list[Candidate]:
+    """Import a village list (.csv or .xlsx): all rows or none.
+
+    With `skip_existing`, rows whose phone is already on the list are left out, so importing
+    the same list twice adds nobody twice; without it they are errors. Raises ValidationFailed
+    `import_invalid` with `errors` = [{row, field, detail}] (row 1 is the header) when any row
+    is bad; nothing is imported then. Village officers import only into their divisions.
     """
-    require_officer(actor)
-    parsed, errors = _parse_rows(decode_csv(content))
-    if errors:
+    preview = candidates_import_preview(
+        actor=actor, content=content, filename=filename, skip_existing=skip_existing
+    )
+    if preview.errors:
         raise ValidationFailed(
-            _("导入失败：%(count)d 处错误，未导入任何数据。") % {"count": len(errors)},
+            _("导入失败：%(count)d 处错误，未导入任何数据。") % {"count": len(preview.errors)},
             code="import_invalid",
             field="file",
-            extra={"errors": errors},
+            extra={"errors": preview.errors},
         )
     try:
         with transaction.atomic():
-            return [_create(actor, data) for _row, data in parsed]
+            return [_create(actor, data) for _row, data in preview.new]
     except IntegrityError as error:  # a phone added meanwhile
         raise Conflict(_("导入期间名单已变化，请重新导入。"), code="import_conflict") from error
+
+
+def candidates_import_csv(*, actor: User, content: bytes) -> list[Candidate]:
+    """Import a village list from CSV: all rows or none (a phone already listed is an error)."""
+    return candidates_import_file(actor=actor, content=content, filename="list.csv")
 
 
 def candidate_link(*, candidate_id: int, worker: WorkerProfile, actor: User) -> Candidate:
@@ -300,36 +331,42 @@ def candidate_link(*, candidate_id: int, worker: WorkerProfile, actor: User) -> 
         candidate = lock_candidate(candidate_id)
         if candidate is None:
             raise NotFound(_("意向人员不存在。"))
-        if candidate.worker_id == worker.pk:
-            return candidate
-        if candidate.worker_id is not None:
-            raise Conflict(_("该意向人员已关联其他服务员。"), code="candidate_linked")
-        if Candidate.objects.filter(worker=worker).exists():
-            raise Conflict(_("该服务员已关联其他意向人员。"), code="worker_linked")
-        enrolments = list(
-            lock_enrolments(Enrolment.objects.select_related("course").filter(candidate=candidate))
+        return candidate_link_locked(candidate=candidate, worker=worker, actor=actor)
+
+
+def candidate_link_locked(*, candidate: Candidate, worker: WorkerProfile, actor: User) -> Candidate:
+    """candidate_link's rules, for a caller that holds the candidate's lock (and checked who
+    may link her)."""
+    if candidate.worker_id == worker.pk:
+        return candidate
+    if candidate.worker_id is not None:
+        raise Conflict(_("该意向人员已关联其他服务员。"), code="candidate_linked")
+    if Candidate.objects.filter(worker=worker).exists():
+        raise Conflict(_("该服务员已关联其他意向人员。"), code="worker_linked")
+    enrolments = list(
+        lock_enrolments(Enrolment.objects.select_related("course").filter(candidate=candidate))
+    )
+    overlap = Enrolment.objects.filter(
+        Q(course_id__in=[e.course_id for e in enrolments]), worker=worker
+    ).exclude(candidate=candidate)
+    if overlap.exists():
+        raise Conflict(
+            _("该服务员已自行报名了同一课程，请先退出其中一条报名。"),
+            code="already_enrolled",
+            extra={"enrolments": list(overlap.values_list("pk", flat=True))},
         )
-        overlap = Enrolment.objects.filter(
-            Q(course_id__in=[e.course_id for e in enrolments]), worker=worker
-        ).exclude(candidate=candidate)
-        if overlap.exists():
-            raise Conflict(
-                _("该服务员已自行报名了同一课程，请先退出其中一条报名。"),
-                code="already_enrolled",
-                extra={"enrolments": list(overlap.values_list("pk", flat=True))},
-            )
-        candidate.worker = worker
-        candidate.linked_by = actor
-        candidate.linked_at = timezone.now()
-        try:
-            with transaction.atomic():
-                candidate.save(update_fields=["worker", "linked_by", "linked_at"])
-                for enrolment in enrolments:
-                    enrolment.worker = worker
-                    enrolment.save(update_fields=["worker"])
-        except IntegrityError as error:
-            raise Conflict(_("该服务员已关联其他意向人员。"), code="worker_linked") from error
-        for enrolment in enrolments:
-            if enrolment.result == CompletionResult.PASSED and enrolment.training_record_id is None:
-                _write_training_record(enrolment)
+    candidate.worker = worker
+    candidate.linked_by = actor
+    candidate.linked_at = timezone.now()
+    try:
+        with transaction.atomic():
+            candidate.save(update_fields=["worker", "linked_by", "linked_at"])
+            for enrolment in enrolments:
+                enrolment.worker = worker
+                enrolment.save(update_fields=["worker"])
+    except IntegrityError as error:
+        raise Conflict(_("该服务员已关联其他意向人员。"), code="worker_linked") from error
+    for enrolment in enrolments:
+        if enrolment.result == CompletionResult.PASSED and enrolment.training_record_id is None:
+            _write_training_record(enrolment)
     return candidate

@@ -79,6 +79,7 @@ def career_record(*, worker: WorkerProfile) -> CareerRecord:
                 order__worker=worker,
                 author_party=Party.HOUSEHOLD,
                 published_at__isnull=False,
+                hidden_at__isnull=True,
             ).order_by("-published_at")[:10]
         ),
         generated_at=timezone.now(),

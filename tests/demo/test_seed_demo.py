@@ -10,6 +10,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from demo import county as demo
+from demo.village import VILLAGE_ACCOUNTS
 from marketplace import idcard
 from marketplace.models import (
     Agency,
@@ -28,7 +29,9 @@ from metrics.models import DailyCount, DistinctMember, MonthlyCount
 from metrics.reconcile import metrics_reconcile
 from metrics.selectors import MetricsFilter, metrics_breakdown, metrics_summary
 from orders.models import Contract, ContractSignature, Occurrence, Offer, Order, Review
+from programme.candidate_stages import STAGE_CODES, candidate_stages
 from programme.models import (
+    Attendance,
     Competition,
     CompetitionEntry,
     Course,
@@ -39,6 +42,7 @@ from programme.models import (
     JobFair,
     JobOpening,
 )
+from programme.selectors import candidates_visible_to
 
 HISTORY_MODELS = [
     Order,
@@ -166,7 +170,11 @@ def test_seed_spreads_workers_with_gaps_in_credentials():
             distance_km(worker.base_latitude, worker.base_longitude, home.latitude, home.longitude)
             <= 3.05
         )
-    digests = list(WorkerProfile.objects.values_list("id_card_digest", flat=True))
+    # Accounts an officer made for village women have no ID number until she gives it.
+    digests = list(
+        WorkerProfile.objects.exclude(id_card_digest=None).values_list("id_card_digest", flat=True)
+    )
+    assert len(digests) == 120 + 20
     assert len(digests) == len(set(digests))
 
 
@@ -202,7 +210,8 @@ def test_more_workers_later_adds_only_the_new_ones():
     call_command(
         "seed_demo", "--workers", "25", "--households", "0", "--orders", "20", stdout=io.StringIO()
     )
-    assert WorkerProfile.objects.count() == 20 + 25
+    # 25 demo workers (20 named demo-worker…) and the accounts made for demo-officer's women.
+    assert WorkerProfile.objects.count() == 20 + 25 + VILLAGE_ACCOUNTS
     for worker in WorkerProfile.objects.select_related("user").filter(user__username__in=first):
         assert first[worker.user.username] == worker.real_name
 
@@ -315,6 +324,20 @@ def test_the_dashboard_of_a_fresh_install_tells_the_year_and_reconciles():
     assert prizes == {"first": 4, "second": 8, "third": 12}
     assert JobFair.objects.count() == 15
     assert JobApplication.objects.filter(status="hired", roster_entry__isnull=False).exists()
+
+    # demo-officer's two towns: a woman in every stage, a running course with attendance, an
+    # upcoming exam with registered candidates.
+    officer = User.objects.get(username="demo-officer")
+    assert sorted(officer.village_officer.divisions.values_list("code", flat=True)) == [
+        "371581101000",
+        "371581102000",
+    ]
+    theirs = list(candidates_visible_to(user=officer))
+    assert {stage.code for stage in candidate_stages(theirs).values()} == set(STAGE_CODES)
+    running = Course.objects.get(name="家政服务员岗前培训（松林镇）", status="running")
+    assert Attendance.objects.filter(enrolment__course=running).exists()
+    upcoming = Exam.objects.get(name="家政服务员资格考试", held_on__gt=timezone.localdate())
+    assert upcoming.registrations.count() == 2
 
 
 @pytest.mark.django_db

@@ -141,4 +141,4 @@ def test_production_uses_hashed_static_files():
         timeout=60,
         env={"SECRET_KEY": "x" * 60, "PATH": "/usr/bin:/bin"},
     )
-    assert result.stdout.strip().endswith("ManifestStaticFilesStorage"), result.stderr
+    assert result.stdout.strip().endswith("CompressedManifestStaticFilesStorage"), result.stderr

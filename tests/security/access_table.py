@@ -46,6 +46,15 @@ ACCESS: dict[str, dict[str, str]] = {
     "/api/v1/agencies/{agency_id}/health-checks/{credential_id}/verify/": {
         "post": "operator owner:agency",
     },
+    "/api/v1/agencies/{agency_id}/invoice-requests/": {
+        "get": "operator owner:agency",
+    },
+    "/api/v1/invoice-requests/{invoice_request_id}/issue/": {
+        "post": "owner:agency",
+    },
+    "/api/v1/invoice-requests/{invoice_request_id}/reject/": {
+        "post": "owner:agency",
+    },
     "/api/v1/agencies/{agency_id}/open-requests/": {
         "get": "operator owner:agency",
     },
@@ -216,6 +225,16 @@ ACCESS: dict[str, dict[str, str]] = {
     "/api/v1/orders/{order_id}/no-show/": {
         "post": "owner:household owner:agency",
     },
+    "/api/v1/orders/{order_id}/invoice-requests/": {
+        "get": "operator owner:household owner:agency",
+        "post": "owner:household",
+    },
+    "/api/v1/orders/{order_id}/receipt/": {
+        "get": "operator owner:household owner:worker owner:agency",
+    },
+    "/api/v1/orders/{order_id}/receipt.pdf": {
+        "get": "operator owner:household owner:worker owner:agency",
+    },
     "/api/v1/orders/{order_id}/payments/": {
         "get": "operator owner:household owner:worker owner:agency",
     },
@@ -243,6 +262,9 @@ ACCESS: dict[str, dict[str, str]] = {
     },
     "/api/v1/programme/candidates/{candidate_id}/": {
         "get": "federation operator",
+    },
+    "/api/v1/programme/candidates/{candidate_id}/account/": {
+        "post": "federation operator",
     },
     "/api/v1/programme/candidates/{candidate_id}/link/": {
         "post": "federation operator",
@@ -332,6 +354,14 @@ ACCESS: dict[str, dict[str, str]] = {
     "/api/v1/workers/{worker_id}/reviews/": {
         "get": "household worker agency federation operator",
     },
+    "/api/v1/workers/{worker_id}/review-tags/": {
+        "get": "household worker agency federation operator",
+    },
+    # reviews: the reviewed side replies, either side reports, the operator decides a report
+    "/api/v1/reviews/{review_id}/reply/": {"post": "owner:worker"},
+    "/api/v1/reviews/{review_id}/reports/": {"post": "owner:household owner:worker"},
+    "/api/v1/review-reports/{report_id}/hide/": {"post": "operator"},
+    "/api/v1/review-reports/{report_id}/dismiss/": {"post": "operator"},
     "/api/v1/workers/me/roster/{entry_id}/end/": {
         "post": "owner:worker",
     },
@@ -350,4 +380,7 @@ ACCESS: dict[str, dict[str, str]] = {
 
 # Request bodies where the one generated from the request schema would not pass validation (the
 # test sends valid input, so a refusal is about the caller, not about the body).
-BODIES: dict[tuple[str, str], dict] = {}
+BODIES: dict[tuple[str, str], dict] = {
+    # a generated tag code is no tag of the order's trade
+    ("/api/v1/orders/{order_id}/reviews/", "post"): {"rating": 5, "comment": "好"},
+}

@@ -98,6 +98,44 @@ class World:
         return FavouriteWorker.objects.create(household=self.order.household, worker=self.worker)
 
     @cached_property
+    def invoice_request(self):
+        """Household A asks for an invoice of its order, paid in cash to agency A."""
+        from orders.payments.offline import payment_record_offline
+        from orders.services.invoices import invoice_request_create
+
+        payment_record_offline(
+            order_id=self.order.pk,
+            actor=self.agency_owner.user,
+            method="cash",
+            amount=self.order.price,
+        )
+        return invoice_request_create(
+            order_id=self.order.pk, actor=self.household, kind="personal", title="王家"
+        )
+
+    @cached_property
+    def review(self):
+        """Household A's published review of worker A (both sides reviewed a completed order)."""
+        from orders.services.reviews import review_create
+
+        order = factories.OrderFactory(
+            request=factories.ServiceRequestFactory(household=self.household, status="matched"),
+            worker=self.worker,
+            status="completed",
+            completed_at=timezone.now() - dt.timedelta(days=1),
+        )
+        review = review_create(order_id=order.pk, user=self.household, rating=2, comment="一般")
+        review_create(order_id=order.pk, user=self.worker.user, rating=5)
+        return review
+
+    @cached_property
+    def review_report(self):
+        """Household A reported the review above (the operator decides it)."""
+        from orders.services.review_voice import review_report
+
+        return review_report(review_id=self.review.pk, user=self.household, reason="abuse")
+
+    @cached_property
     def open_request(self):
         return make_request(household=self.household, starts_at=factories.future(120))
 
@@ -266,6 +304,12 @@ class World:
         }
         if parameter == "request_application_id":
             return self.request_application.pk
+        if parameter == "invoice_request_id":
+            return self.invoice_request.pk
+        if parameter == "review_id":
+            return self.review.pk
+        if parameter == "report_id":
+            return self.review_report.pk
         if parameter == "time_off_id":
             return self.time_off.pk
         if parameter == "user_id":  # a reset link for side A's worker, on her agency's roster

@@ -17,6 +17,8 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
+from tests.web.accessibility import check_open_pages, watch_accessibility
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
@@ -62,7 +64,8 @@ def _database_url() -> str:
 
 @pytest.fixture(scope="module")
 def live_url(django_db_setup, django_db_blocker):
-    """http://127.0.0.1:<port> of daphne serving tests.web.asgi against the test database."""
+    """http://127.0.0.1:<port> of daphne serving the site (backend.asgi, static files by WhiteNoise
+    as in `make run`) against the test database."""
     if not os.path.exists(CHROMIUM):
         pytest.skip("Chromium is not installed (scripts/test.sh installs it)")
     port = _free_port()
@@ -86,7 +89,7 @@ def live_url(django_db_setup, django_db_blocker):
             "127.0.0.1",
             "-p",
             str(port),
-            "tests.web.asgi:application",
+            "backend.asgi:application",
         ],
         cwd=ROOT,
         env=env,
@@ -162,7 +165,8 @@ def console_errors():
 @pytest.fixture
 def phone(browser, console_errors):
     """A factory of fresh phone-sized browser contexts (Chinese by default), each watched for
-    console errors (see console_errors)."""
+    console errors (see console_errors) and checked with axe-core on every page load and at the
+    end (tests/web/accessibility.py)."""
     contexts = []
 
     def open_context(locale: str = "zh-CN", viewport: dict | None = None):
@@ -171,9 +175,11 @@ def phone(browser, console_errors):
         )
         context.set_default_timeout(15_000)
         watch_console(context, console_errors)
+        watch_accessibility(context)
         contexts.append(context)
         return context
 
     yield open_context
     for context in contexts:
+        check_open_pages(context)
         context.close()

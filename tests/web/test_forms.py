@@ -384,3 +384,20 @@ def test_language_switch_posts_to_setlang():
     assert response.status_code == 302
     html = client.get("/accounts/login/").content.decode()
     assert 'lang="en"' in html
+
+
+@pytest.mark.parametrize(
+    ("status", "shown"),
+    [(OrderStatus.COMPLETED, "已完成"), (OrderStatus.IN_PROGRESS, "服务中"), (None, "待匹配")],
+)
+def test_the_request_list_says_where_her_order_stands(status, shown):
+    """Once a request has an order, the list shows the order's status (已完成), not 已匹配."""
+    if status is None:
+        from tests.orders.flow_helpers import make_request
+
+        household = make_request().household
+    else:
+        household = order_in(status).household
+    html = session_client(household).get("/requests/").content.decode()
+    assert f">{shown}</span>" in html
+    assert ">已匹配</span>" not in html

@@ -176,3 +176,24 @@ def test_statement_month_error(agency_order, language):
         response = client.get(path, {"month": "2025-13"})
         assert response.status_code == 400
         assert MONTH_ERRORS[language] in field_error(response, "month")
+
+
+def test_a_cash_payment_balance_says_who_owes_whom(agency_order):
+    """The household paid the agency in cash: the agency holds the platform's commission, so its
+    statement says 您应付平台 with a positive amount and why (never "余额 ¥-21.75"), while the
+    worker's says what the platform owes her; with nothing yet, 已结清."""
+    order, staff = agency_order
+    worker = session_client(order.worker.user)
+    assert 'data-balance="settled"' in worker.get("/worker/statement/").content.decode()
+    session_client(staff).post(
+        f"/orders/{order.pk}/payments/offline/",
+        {"method": "cash", "amount": str(order.price / 100)},
+    )
+    html = session_client(staff).get("/agency/statement/").content.decode()
+    assert "¥-" not in html
+    assert 'data-balance="owed-to-platform"' in html and "您应付平台" in html
+    assert "将从下次结算转账中扣除" in html.split("data-balance-explained", 1)[1]
+    month = timezone.localdate().strftime("%Y-%m")
+    assert f'value="{month}"' in html  # the month box shows the month on screen
+    mine = worker.get("/worker/statement/").content.decode()
+    assert 'data-balance="owed-by-platform"' in mine and "平台应付您" in mine

@@ -23,6 +23,12 @@ def yuan(fen) -> str:
 
 
 @register.filter
+def magnitude(number):
+    """The size of a number without its sign (for a balance said in words: 您应付平台 ¥90.50)."""
+    return abs(int(number)) if number not in (None, "") else number
+
+
+@register.filter
 def when(moment) -> str:
     """An aware datetime on the Asia/Shanghai wall clock: 2025-03-07 周五 09:00."""
     if not moment:

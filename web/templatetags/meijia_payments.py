@@ -6,6 +6,7 @@ from django import template
 from orders.models.payments import LedgerAccount, LedgerKind, OfflineMethod, PaymentStatus
 from orders.parties import party_of
 from orders.payments.authorisation import AUTHORIZABLE_STATUSES
+from orders.receipts.selectors import RECEIPT_STATUSES
 from orders.statuses import Party
 from web.selectors_agency import order_payment
 
@@ -28,6 +29,7 @@ def order_payment_section(context, order):
         "payment": payment,
         "csrf_token": context.get("csrf_token"),
         "is_household": party == Party.HOUSEHOLD,
+        "has_receipt": payment.status in RECEIPT_STATUSES,
         "can_record": party == Party.AGENCY and payment.amount_outstanding > 0,
         "can_pay_card": party == Party.HOUSEHOLD
         and payment.is_online_available

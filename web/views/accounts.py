@@ -69,6 +69,8 @@ def home_url_for(user) -> str:
         return reverse("web:federation-dashboard")
     if user.is_agency_staff:
         return reverse("web:agency-home")
+    if user.is_village_officer:
+        return reverse("web:console-candidates")
     return reverse("web:orders")
 
 

@@ -48,7 +48,12 @@ def requests_list(request):
     return render(
         request,
         "web/household/requests.html",
-        {"rows": rows, "kinds": RequestKind.choices, "statuses": RequestStatus.choices},
+        {
+            "rows": rows,
+            "kinds": RequestKind.choices,
+            "statuses": RequestStatus.choices,
+            "order_statuses": OrderStatus.choices,
+        },
     )
 
 

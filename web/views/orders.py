@@ -14,6 +14,7 @@ from orders import selectors
 from orders.next_step import order_next_step
 from orders.parties import party_of
 from orders.privacy import contract_display
+from orders.selectors_reviews import review_tags_for_order
 from orders.services import attendance, cancellation
 from orders.services.contracts import PARTY_LABELS, contract_for_party, contract_sign
 from orders.services.reviews import (
@@ -27,6 +28,7 @@ from web.forms import ChatForm, ReasonForm, ReviewForm, apply_errors
 from web.selectors import chat_recent, own_review
 from web.views.common import refused
 from web.views.order_safety import check_in_arguments, order_safety_context
+from web.views.reviews import review_cards
 
 
 def _order_or_404(request, order_id: int):
@@ -63,6 +65,12 @@ def _check_out_from(order):
     return min(open_visits) if open_visits else order.starts_at
 
 
+def _review_form(order, party, data=None) -> ReviewForm:
+    """The review form; a household picks tags from the order's trade."""
+    tags = review_tags_for_order(category_id=order.request.category_id)
+    return ReviewForm(data, tags=tags if party == Party.HOUSEHOLD else ())
+
+
 def _panel_context(request, order) -> dict:
     from django.utils import timezone
 
@@ -78,6 +86,7 @@ def _panel_context(request, order) -> dict:
         and window_ends is not None
         and timezone.now() <= window_ends
     )
+    reviews = list(reviews_visible_on_order(order_id=order.pk, user=request.user))
     quote = None
     if order.status in cancellation.CANCELLABLE_STATUSES:
         quote = cancellation.cancellation_quote(order=order, party=party)
@@ -104,8 +113,9 @@ def _panel_context(request, order) -> dict:
         "quote": quote,
         "can_review": can_review,
         "review": review,
-        "review_form": ReviewForm(),
-        "reviews": list(reviews_visible_on_order(order_id=order.pk, user=request.user)),
+        "review_form": _review_form(order, party),
+        "reviews": reviews,
+        "review_cards": review_cards(reviews=reviews, user=request.user, party=party),
         "order_statuses": OrderStatus.choices,
         "kinds": RequestKind.choices,
         "parties": Party.choices,
@@ -246,7 +256,7 @@ def cancel(request, order_id: int):
 @require_POST
 def review(request, order_id: int):
     order = _order_or_404(request, order_id)
-    form = ReviewForm(request.POST)
+    form = _review_form(order, party_of(request.user, order), request.POST)
     if form.is_valid():
         try:
             review_create(
@@ -254,6 +264,7 @@ def review(request, order_id: int):
                 user=request.user,
                 rating=form.cleaned_data["rating"],
                 comment=form.cleaned_data.get("comment", ""),
+                tags=form.cleaned_data.get("tags", ()),
             )
         except ValidationFailed as error:
             apply_errors(form, {error.field or "non_field_errors": [error.detail]})

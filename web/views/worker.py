@@ -12,10 +12,11 @@ from marketplace.models import Category, Role, WorkerProfile
 from marketplace.serializers import WorkerSelfSerializer
 from marketplace.services.workers import worker_profile_update
 from orders import selectors
+from orders.selectors_reviews import worker_tag_counts
 from orders.services.offers import offer_accept, offer_decline
 from orders.services.reviews import reviews_of_worker
 from orders.services.transitions import offers_seen_record
-from orders.statuses import OfferStatus, OrderStatus, RequestKind
+from orders.statuses import OfferStatus, OrderStatus, Party, RequestKind
 from web.forms import WorkerProfileForm, apply_errors
 from web.selectors import (
     reason_texts,
@@ -25,6 +26,7 @@ from web.selectors import (
 )
 from web.selectors_checklist import worker_checklist
 from web.views.common import refused, role_required, template_for
+from web.views.reviews import review_cards
 
 worker_only = role_required(Role.WORKER)
 
@@ -115,6 +117,7 @@ def profile(request):
         "trades": trades,
         **worker_credentials(worker=worker),
         "today": timezone.localdate(),
+        "tag_counts": worker_tag_counts(worker_id=worker.pk),
     }
     return render(request, "web/worker/profile.html", context)
 
@@ -141,6 +144,14 @@ def profile_edit(request):
 
 @worker_only
 def reviews(request):
+    """Her published reviews with a reply form under each unanswered one, and her tag counts."""
     worker = request.user.worker
-    items = list(reviews_of_worker(worker_id=worker.pk)[:50])
-    return render(request, "web/worker/reviews.html", {"worker": worker, "reviews": items})
+    cards = review_cards(
+        reviews=reviews_of_worker(worker_id=worker.pk)[:50], user=request.user, party=Party.WORKER
+    )
+    context = {
+        "worker": worker,
+        "cards": cards,
+        "tag_counts": worker_tag_counts(worker_id=worker.pk),
+    }
+    return render(request, "web/worker/reviews.html", context)

@@ -19,7 +19,8 @@ from web.views.agency.console import (
 
 def statement_month(request) -> tuple[MonthForm, str]:
     """The month asked for (YYYY-MM), this month when none or a bad one was given."""
-    form = MonthForm(request.GET or None)
+    # The box shows the month on screen (this one unless she picked another).
+    form = MonthForm(request.GET or None, initial={"month": timezone.localdate()})
     month = timezone.localdate().strftime("%Y-%m")
     if form.is_bound and form.is_valid() and form.cleaned_data.get("month"):
         month = form.cleaned_data["month"].strftime("%Y-%m")

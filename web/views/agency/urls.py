@@ -19,6 +19,7 @@ from web.views.agency.credentials import (
 )
 from web.views.agency.dispatch import dispatch
 from web.views.agency.home import home
+from web.views.agency.invoices import invoice_issue, invoice_reject, invoices
 from web.views.agency.orders import contracts, dispute_resolve, disputes, orders
 from web.views.agency.roster import roster, roster_end, roster_invite
 from web.views.agency.staff import staff, staff_remove, staff_role
@@ -47,6 +48,9 @@ CONSOLE_ROUTES = [
     ("staff/", staff, "staff"),
     ("staff/<int:staff_id>/role/", staff_role, "staff-role"),
     ("staff/<int:staff_id>/remove/", staff_remove, "staff-remove"),
+    ("invoices/", invoices, "invoices"),
+    ("invoices/<int:invoice_id>/issue/", invoice_issue, "invoice-issue"),
+    ("invoices/<int:invoice_id>/reject/", invoice_reject, "invoice-reject"),
     ("statement/", statement, "statement"),
     ("statement.csv", statement_csv, "statement-csv"),
     ("substitutes/", substitutes, "substitutes"),

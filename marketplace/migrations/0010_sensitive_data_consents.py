@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('marketplace', '0007_merge_identity_phones_time_off'),
+        ('marketplace', '0009_village_officer'),
     ]
 
     operations = [
