@@ -1,10 +1,11 @@
 """What deleting an account erases, anonymises and keeps (docs/privacy.md).
 
 Erased or blanked: her name, phone, e-mail, ID number, addresses and coordinates, her bio and
-service-card photo (the card is revoked), the text of chat messages and review comments she
-wrote, the content of her inbox and the phone its text messages went to, push subscriptions,
-phone codes and reset links, and every session (the password becomes unusable, refresh tokens
-are blacklisted, the account is inactive).
+service-card photo (the card is revoked), the text of chat messages, review comments, replies
+and report notes she wrote, the e-mail her invoices went to, the content of her inbox and the
+phone its text messages went to, push subscriptions, phone codes and reset links, and every
+session (the password becomes unusable, refresh tokens are blacklisted, the account is
+inactive).
 
 Kept, because the law or the other parties need them: signed contracts exactly as signed (the
 text and its SHA-256), orders, payments and the ledger, review ratings (the author is now the
@@ -39,7 +40,7 @@ from notifications.models import (
     QuietHours,
     ReachPreference,
 )
-from orders.models import Review, ServiceRequest
+from orders.models import InvoiceRequest, Order, Review, ReviewReport, ServiceRequest
 from programme.models import Candidate
 
 ERASED_NAME = "已注销用户"
@@ -53,6 +54,11 @@ def account_erase(*, user: User, now=None) -> User:
     _erase_profiles(user, now=now)
     ChatMessage.objects.filter(sender=user).update(body=ERASED_MESSAGE)
     Review.objects.filter(author=user).update(comment="")
+    # Her replies to reviews of her, her notes to reports, the e-mail invoices went to; the
+    # invoice's title and tax number stay with the money records.
+    Review.objects.filter(order__in=_her_orders(user)).exclude(author=user).update(reply="")
+    ReviewReport.objects.filter(reporter=user).update(note="")
+    InvoiceRequest.objects.filter(requested_by=user).update(email="")
     ServiceRequest.objects.filter(household=user).update(address="", description="")
     # The inbox rows stay empty: their deliveries carry the SMS cost (a money record).
     Notification.objects.filter(user=user).update(payload={})
@@ -72,6 +78,10 @@ def account_erase(*, user: User, now=None) -> User:
     user.set_unusable_password()  # every web session and token checks the password hash
     user.save()
     return user
+
+
+def _her_orders(user: User):
+    return Order.objects.filter(Q(household=user) | Q(worker__user=user))
 
 
 def _erase_profiles(user: User, *, now) -> None:

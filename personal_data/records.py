@@ -28,7 +28,15 @@ from marketplace.models import (
     WorkerProfile,
 )
 from notifications.models import Delivery, Notification, PushSubscription, SignedOutSession
-from orders.models import Contract, Order, Payment, Review, ServiceRequest
+from orders.models import (
+    Contract,
+    InvoiceRequest,
+    Order,
+    Payment,
+    Review,
+    ReviewReport,
+    ServiceRequest,
+)
 from orders.privacy import contract_display
 from personal_data.models import DeletionRequest
 from programme.models import (
@@ -247,7 +255,7 @@ def payments(user: User) -> Iterator[Row]:
 
 def reviews(user: User) -> Iterator[Row]:
     for row in paged(
-        Review.objects.filter(author=user), "order_id", "rating", "comment", "created_at"
+        Review.objects.filter(author=user), "order_id", "rating", "comment", "reply", "created_at"
     ):
         yield {"direction": "written", **row}
     received = Review.objects.filter(order__in=her_orders(user), published_at__isnull=False)
@@ -257,9 +265,31 @@ def reviews(user: User) -> Iterator[Row]:
         "author_party",
         "rating",
         "comment",
+        "reply",
+        "replied_at",
         "published_at",
     ):
         yield {"direction": "received", **row}
+    for row in paged(
+        ReviewReport.objects.filter(reporter=user), "review_id", "reason", "note", "status"
+    ):
+        yield {"direction": "reported", **row}
+
+
+def invoices(user: User) -> Iterator[Row]:
+    yield from paged(
+        InvoiceRequest.objects.filter(requested_by=user),
+        "order_id",
+        "kind",
+        "title",
+        "tax_number",
+        "email",
+        "amount",
+        "status",
+        "invoice_number",
+        "issued_on",
+        "created_at",
+    )
 
 
 def chat_messages(user: User) -> Iterator[Row]:
@@ -346,6 +376,7 @@ SECTIONS: list[Section] = [
     ("orders", orders),
     ("contracts", contracts),
     ("payments", payments),
+    ("invoices", invoices),
     ("reviews", reviews),
     ("chat_messages", chat_messages),
     ("notifications", notifications),

@@ -59,6 +59,8 @@ def test_deletion_erases_her_data_keeps_the_record_and_the_counts(monkeypatch, s
         auth="a",
         expires_at=timezone.now() + dt.timedelta(days=30),
     )
+    # Her public reply to the review of her (set directly: replying has its own tests).
+    Review.objects.filter(order=order).exclude(author=user).update(reply="谢谢您的评价")
     metrics_rebuild()
     assert metrics_reconcile().is_clean
     counts_before, kept_before = _summary(), _snapshot(order)
@@ -84,6 +86,7 @@ def test_deletion_erases_her_data_keeps_the_record_and_the_counts(monkeypatch, s
     assert mine not in bodies and theirs in bodies  # only what she wrote is erased
     assert Review.objects.get(order=order, author=user).comment == ""
     assert Review.objects.get(order=order, author=other).comment != ""
+    assert Review.objects.get(order=order, author=other).reply == ""  # her reply to it
     if side == "household":
         profile = HouseholdProfile.objects.get(user=user)
         assert (profile.phone, profile.address, profile.latitude) == ("", "", None)

@@ -51,6 +51,7 @@ def test_the_household_archive_holds_her_records_and_not_the_workers_phone(monke
     assert len(_read(archive, "requests")) == 1
     assert len(_read(archive, "contracts")) == 1
     assert [m["body"] for m in _read(archive, "chat_messages")] == [HOUSEHOLD_MESSAGE]
+    assert _read(archive, "invoices") == []
     directions = sorted(r["direction"] for r in _read(archive, "reviews"))
     assert directions == ["received", "written"]
     assert _read(archive, "payments")[0]["status"] == "paid"
