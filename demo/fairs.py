@@ -18,6 +18,7 @@ from programme.models import (
 )
 
 FAIR_COUNT = 15
+COMING_FAIR_DAYS = 12
 OPENING_TRADES = ["housekeeper", "maternity_nurse", "elderly_carer", "infant_carer"]
 
 
@@ -25,6 +26,8 @@ def _fairs_create(year: ProgrammeYear) -> list[JobFair]:
     fairs = []
     for index in range(FAIR_COUNT):
         held = year.year_ago + dt.timedelta(days=10 + index * 23)
+        if index == FAIR_COUNT - 1:  # the last one is coming: its applications are open
+            held = year.today + dt.timedelta(days=COMING_FAIR_DAYS)
         division = year.divisions[(index * 5) % len(year.divisions)]
         mode = FairMode.ONLINE if index % 3 == 2 else FairMode.ONSITE
         fairs.append(
@@ -73,11 +76,16 @@ def _openings_create(year: ProgrammeYear, fairs: list[JobFair], owners: dict) ->
     return openings
 
 
-def _hires(opening: JobOpening, free_iter, owners: dict, rng) -> list[JobApplication]:
+def _hires(
+    opening: JobOpening, free_iter, owners: dict, rng, today: dt.date
+) -> list[JobApplication]:
     """Up to two women not yet on a roster, hired three days after the fair."""
     held, applications = opening.fair.held_on, []
     decided_by = owners.get(opening.agency_id)
-    for _ in range(min(opening.positions, rng.randint(0, 2))):
+    wanted = min(opening.positions, rng.randint(0, 2))
+    if held >= today:
+        return []  # a coming fair has hired nobody yet
+    for _ in range(wanted):
         worker_id = next(free_iter, None)
         if worker_id is None:
             break
@@ -110,7 +118,8 @@ def _other_applications(
     held, rng = opening.fair.held_on, year.rng
     is_past = held < year.today
     taken = {a.worker_id for a in hired}
-    others = [w for w in rng.sample(applicants, 6) if w not in taken][: rng.randint(1, 4)]
+    count = rng.randint(1, 4)
+    others = [w for w in rng.sample(applicants, 6) if w not in taken][: 4 if not is_past else count]
     return [
         JobApplication(
             opening=opening,
@@ -121,6 +130,64 @@ def _other_applications(
         )
         for worker_id in others
     ]
+
+
+# Applications at coming fairs, in turn: every state an agency moves them through.
+COMING_STATES = [
+    ApplicationStatus.APPLIED,
+    ApplicationStatus.SHORTLISTED,
+    ApplicationStatus.INTERVIEW,
+    ApplicationStatus.OFFERED,
+    ApplicationStatus.WITHDRAWN,
+]
+
+
+def _states_spread(year: ProgrammeYear, applications: list, owners: dict) -> None:
+    """Coming fairs' applications take every state in turn (an offer is a roster invitation
+    she has not answered); every fourth turned-down one at a past fair is an offer she
+    declined. No draws: the turn is the application's place in the list."""
+    rostered = set(
+        RosterEntry.objects.filter(status=RosterEntry.Status.ACTIVE).values_list(
+            "agency_id", "worker_id"
+        )
+    )
+    turn = declined = 0
+    for application in applications:
+        opening, held = application.opening, application.opening.fair.held_on
+        decided_by = owners.get(opening.agency_id)
+        if application.status == ApplicationStatus.APPLIED:
+            state = COMING_STATES[turn % len(COMING_STATES)]
+            turn += 1
+            if state == ApplicationStatus.OFFERED and (
+                (opening.agency_id, application.worker_id) in rostered
+            ):
+                state = ApplicationStatus.INTERVIEW
+            application.status = state
+            if state == ApplicationStatus.INTERVIEW:
+                application.interview_at = local_at(held + dt.timedelta(days=1), 10)
+                application.interview_place = f"{opening.agency.name}办公室"
+            if state == ApplicationStatus.OFFERED:
+                application.roster_entry = RosterEntry(
+                    agency_id=opening.agency_id,
+                    worker_id=application.worker_id,
+                    status=RosterEntry.Status.INVITED,
+                    created_by_id=decided_by,
+                )
+            if state != ApplicationStatus.APPLIED:
+                application.decided_at = local_at(year.today - dt.timedelta(days=1), 16)
+                application.decided_by_id = decided_by
+        elif application.status == ApplicationStatus.REJECTED:
+            declined += 1
+            if declined % 4 == 0:
+                application.status = ApplicationStatus.DECLINED
+                application.roster_entry = RosterEntry(
+                    agency_id=opening.agency_id,
+                    worker_id=application.worker_id,
+                    status=RosterEntry.Status.ENDED,
+                    ended_on=held + dt.timedelta(days=4),
+                    end_reason="服务员拒绝邀请",
+                    created_by_id=decided_by,
+                )
 
 
 def demo_fairs_ensure(*, year: ProgrammeYear, summary: DemoSummary) -> None:
@@ -142,8 +209,9 @@ def demo_fairs_ensure(*, year: ProgrammeYear, summary: DemoSummary) -> None:
     applications, free_iter = [], iter(free)
     applicants = [w for w, _d in year.trainees]
     for opening in openings:
-        hired = _hires(opening, free_iter, owners, year.rng)
+        hired = _hires(opening, free_iter, owners, year.rng, year.today)
         applications += hired + _other_applications(year, opening, hired, applicants, owners)
+    _states_spread(year, applications, owners)
     roster = [a.roster_entry for a in applications if a.roster_entry is not None]
     RosterEntry.objects.bulk_create(roster)
     for application in applications:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from demo.bulk import DemoSummary
 from demo.county import DEFAULT_HISTORY_ORDERS, DEFAULT_HOUSEHOLDS, DEFAULT_SEED, DEFAULT_WORKERS
 from demo.fairs import demo_fairs_ensure
+from demo.health_checks import demo_health_sessions_ensure
 from demo.history import HISTORY_DAYS, HISTORY_MARKER, earlier_health_checks, serving_workers
 from demo.my_data import demo_my_data_ensure
 from demo.orders import demo_orders_history_ensure
@@ -32,6 +33,7 @@ from demo.programme import (
 from demo.receipts import demo_receipts_ensure
 from demo.reviews import demo_reviews_ensure
 from demo.village import demo_village_ensure
+from demo.village_lists import demo_village_lists_ensure
 from demo.weekly import demo_weekly_ensure
 from marketplace.models import HealthCheck, User
 from metrics.reconcile import metrics_rebuild
@@ -39,13 +41,16 @@ from programme.models import Course
 
 
 def demo_programme_history_ensure(*, seed: int, officer: User, summary: DemoSummary) -> None:
-    """Courses, completions, exams and certificates, two competitions and fifteen job fairs
-    over the last 12 months. Call inside demo_history_ensure's transaction."""
+    """Courses, completions, exams and certificates, two competitions, fifteen job fairs, the
+    organised health checks and the village lists over the last 12 months. Call inside
+    demo_history_ensure's transaction."""
     year = programme_year(seed=seed, officer=officer)
     chosen = demo_courses_ensure(year=year, summary=summary)
     demo_exams_ensure(year=year, chosen=chosen, summary=summary)
     demo_competitions_ensure(year=year, summary=summary)
     demo_fairs_ensure(year=year, summary=summary)
+    demo_health_sessions_ensure(year=year, summary=summary)
+    demo_village_lists_ensure(year=year, summary=summary)
 
 
 def demo_history_ensure(*, seed: int, orders: int, operator: User, summary: DemoSummary) -> None:

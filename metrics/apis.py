@@ -179,6 +179,16 @@ CSV_COLUMNS = [
         "Median hours to match",
         lambda r: r["time_from_request_to_match"]["median"],
     ),
+    # The programme funnel (metrics.funnel, metrics.facts): women reaching each stage.
+    ("funnel_candidates", "意向人员数", "Candidates", lambda r: r["funnel"]["candidates"]),
+    ("funnel_registered", "注册人数", "Registered", lambda r: r["funnel"]["registered"]),
+    (
+        "funnel_health_checked",
+        "体检人数",
+        "Health-checked",
+        lambda r: r["funnel"]["health_checked"],
+    ),
+    ("funnel_placed", "就业（录用或签约）人数", "Placed", lambda r: r["funnel"]["placed"]),
 ]
 
 

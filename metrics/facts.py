@@ -17,6 +17,12 @@ trade are its request's):
   pre-job training record was completed / outside every health check's validity;
 - trained women / certified: distinct workers with a training record completed / a certificate
   issued on that day (division: the worker's division; trade: the record's trade, 0 if none);
+- the programme funnel (metrics.funnel): candidates (village list rows, by the day they were
+  added) → registered (worker accounts, by the day they joined) → trained → certified →
+  health-checked (distinct workers with a health check done that day; trade: each of her
+  trades, 0 if none) → placed (distinct workers hired at a job fair — she accepted the agency's
+  roster invitation — on the day she accepted, trade the opening's; or with a signed contract,
+  as employed workers);
 - orders by status, cancellation rate, time from request to match: orders by the day they were
   created (an accepted offer creates the order: that is the match), counted in their current
   status; wait = order created − request created;
@@ -44,6 +50,8 @@ WORKER_KINDS = (
     DistinctKind.UNCHECKED_SERVICE.value,
     DistinctKind.TRAINED_WORKER.value,
     DistinctKind.CERTIFIED_WORKER.value,
+    DistinctKind.HEALTH_CHECKED.value,
+    DistinctKind.PLACED_WORKER.value,
 )
 
 
@@ -199,11 +207,14 @@ def worker_kind_facts(
     health_checks: Iterable[tuple[dt.date, dt.date]],
     trainings: Iterable[Fact],
     certificates: Iterable[Fact],
+    health_facts: Iterable[Fact] = (),
+    hires: Iterable[Fact] = (),
 ) -> dict[str, list[Fact]]:
     """One worker's facts per distinct kind."""
     first_pre_job = min(pre_job_days, default=None)
     checks = list(health_checks)
     served = list(served)
+    signed = list(signed)
     untrained, unchecked = [], []
     for order in served:
         fact = (order.division_id, order.category_id, order.completed_day)
@@ -220,4 +231,6 @@ def worker_kind_facts(
         DistinctKind.UNCHECKED_SERVICE.value: unchecked,
         DistinctKind.TRAINED_WORKER.value: list(trainings),
         DistinctKind.CERTIFIED_WORKER.value: list(certificates),
+        DistinctKind.HEALTH_CHECKED.value: list(health_facts),
+        DistinctKind.PLACED_WORKER.value: [*hires, *signed],
     }

@@ -44,6 +44,8 @@ class DistinctKind(models.TextChoices):
     UNCHECKED_SERVICE = "unchecked_service", "workers who served without a valid health check"
     TRAINED_WORKER = "trained_worker", "workers who completed a training course"
     CERTIFIED_WORKER = "certified_worker", "workers issued a certificate"
+    HEALTH_CHECKED = "health_checked", "workers with a health check done"
+    PLACED_WORKER = "placed_worker", "workers hired at a job fair or with a signed contract"
 
 
 # Time from request to match: bucket upper bounds in minutes; the last bucket is open.

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q, Sum
 
 from metrics.facts import month_of
+from metrics.funnel import funnel_head_counts
 from metrics.models import (
     COUNTER_COLUMNS,
     STATUS_COLUMNS,
@@ -294,9 +295,12 @@ def assemble(counters: Counter, distinct: Counter) -> dict:
             "median": _median_hours(waits),
         },
         "funnel": {
+            "candidates": distinct["candidates"],
+            "registered": distinct["registered"],
             "trained": distinct[DistinctKind.TRAINED_WORKER],
             "certified": distinct[DistinctKind.CERTIFIED_WORKER],
-            "placed": distinct[DistinctKind.EMPLOYED_WORKER],
+            "health_checked": distinct[DistinctKind.HEALTH_CHECKED],
+            "placed": distinct[DistinctKind.PLACED_WORKER],
         },
     }
 
@@ -304,6 +308,7 @@ def assemble(counters: Counter, distinct: Counter) -> dict:
 def metrics_summary(*, filters: MetricsFilter) -> dict:
     counters = _counters(filters, None).get(None, Counter())
     distinct = _distinct(filters, None).get(None, Counter())
+    distinct.update(funnel_head_counts(filters).get(None, Counter()))
     return assemble(counters, distinct)
 
 
@@ -311,6 +316,8 @@ def metrics_breakdown(*, filters: MetricsFilter, by: str) -> dict:
     """{bucket value (division id, category id or first day of month): metrics}."""
     counters = _counters(filters, by)
     distinct = _distinct(filters, by)
+    for bucket, heads in funnel_head_counts(filters, by).items():
+        distinct[bucket].update(heads)
     buckets = set(counters) | set(distinct)
     if by == "month":
         buckets |= set(months_between(filters.start, filters.end))

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from django.db.models import Min
 
 from backend.localtime import local_day
-from marketplace.models import Certificate, HealthCheck, TrainingRecord
+from marketplace.models import Certificate, HealthCheck, TrainingRecord, WorkerProfile
 from metrics.facts import (
     Fact,
     OrderFacts,
@@ -18,6 +18,7 @@ from metrics.facts import (
     worker_kind_facts,
 )
 from orders.models import Order, Review
+from programme.models import ApplicationStatus, JobApplication
 
 COMPLETED = "completed"
 
@@ -79,19 +80,25 @@ def worker_facts(*, worker_ids: Iterable[int] | None = None) -> dict[int, dict[s
     trainings = TrainingRecord.objects.all()
     checks = HealthCheck.objects.all()
     certificates = Certificate.objects.all()
+    hired = JobApplication.objects.filter(status=ApplicationStatus.HIRED, hired_at__isnull=False)
+    trades = WorkerProfile.categories.through.objects.all()
     if worker_ids is not None:
         worker_ids = list(worker_ids)
         orders = orders.filter(worker_id__in=worker_ids)
         trainings = trainings.filter(worker_id__in=worker_ids)
         checks = checks.filter(worker_id__in=worker_ids)
         certificates = certificates.filter(worker_id__in=worker_ids)
+        hired = hired.filter(worker_id__in=worker_ids)
+        trades = trades.filter(workerprofile_id__in=worker_ids)
 
     signed, served = _signed_and_served(orders)
     trained, pre_job = _trained(trainings)
-    health = _health_checks(checks)
+    health, health_facts = _health_checks(checks, _trades(trades))
     certified = _certified(certificates)
+    placements = _hires(hired)
 
     everyone = set(signed) | set(served) | set(trained) | set(certified)
+    everyone |= set(health_facts) | set(placements)
     if worker_ids is not None:
         everyone |= set(worker_ids)
     return {
@@ -102,6 +109,8 @@ def worker_facts(*, worker_ids: Iterable[int] | None = None) -> dict[int, dict[s
             health_checks=health.get(worker_id, ()),
             trainings=trained.get(worker_id, ()),
             certificates=certified.get(worker_id, ()),
+            health_facts=health_facts.get(worker_id, ()),
+            hires=placements.get(worker_id, ()),
         )
         for worker_id in everyone
     }
@@ -159,14 +168,36 @@ def _trained(trainings) -> tuple[dict[int, list[Fact]], dict[int, list]]:
     return trained, pre_job
 
 
-def _health_checks(checks) -> dict[int, list]:
-    """Per worker: (done on, valid until) of each health check."""
+def _trades(trades) -> dict[int, list[int]]:
+    """Per worker: the ids of her trades."""
+    out: dict[int, list[int]] = defaultdict(list)
+    for worker_id, category_id in trades.values_list("workerprofile_id", "category_id").order_by():
+        out[worker_id].append(category_id)
+    return out
+
+
+def _health_checks(checks, trades) -> tuple[dict[int, list], dict[int, list[Fact]]]:
+    """Per worker: (done on, valid until) of each health check, and each check as a fact in
+    her division for each of her trades (trade 0 when she has none)."""
     health: dict[int, list] = defaultdict(list)
-    for worker_id, done_on, valid_until in checks.values_list(
-        "worker_id", "done_on", "valid_until"
+    facts: dict[int, list[Fact]] = defaultdict(list)
+    for worker_id, division, done_on, valid_until in checks.values_list(
+        "worker_id", "worker__division_id", "done_on", "valid_until"
     ).order_by():
         health[worker_id].append((done_on, valid_until))
-    return health
+        for category in trades.get(worker_id) or [0]:
+            facts[worker_id].append((division or 0, category, done_on))
+    return health, facts
+
+
+def _hires(hired) -> dict[int, list[Fact]]:
+    """Per worker: her job-fair hires, on the day she accepted, in her division."""
+    placements: dict[int, list[Fact]] = defaultdict(list)
+    for worker_id, division, category, hired_at in hired.values_list(
+        "worker_id", "worker__division_id", "opening__category_id", "hired_at"
+    ).order_by():
+        placements[worker_id].append((division or 0, category or 0, local_day(hired_at)))
+    return placements
 
 
 def _certified(certificates) -> dict[int, list[Fact]]:

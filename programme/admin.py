@@ -17,6 +17,8 @@ from programme.models import (
     Enrolment,
     Exam,
     ExamRegistration,
+    HealthCheckBooking,
+    HealthCheckSession,
     JobApplication,
     JobFair,
     JobOpening,
@@ -219,3 +221,20 @@ class JobApplicationAdmin(admin.ModelAdmin):
     search_fields = ["worker__real_name", "opening__title", "opening__agency__name"]
     raw_id_fields = ["opening", "worker"]
     readonly_fields = ["status", "decided_at", "decided_by", "hired_at", "roster_entry"]
+
+
+@admin.register(HealthCheckSession)
+class HealthCheckSessionAdmin(admin.ModelAdmin):
+    list_display = ["name", "division", "held_on", "capacity", "booked_count", "status"]
+    list_filter = ["status", "division"]
+    search_fields = ["name", "place"]
+    readonly_fields = ["booked_count", "created_by", "created_at"]
+
+
+@admin.register(HealthCheckBooking)
+class HealthCheckBookingAdmin(ReadOnlyAdmin):
+    """Bookings move only through the services (places counted, credentials written)."""
+
+    list_display = ["id", "session", "worker", "status", "valid_until", "result_recorded_at"]
+    list_filter = ["status"]
+    search_fields = ["worker__real_name", "session__name"]

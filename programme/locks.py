@@ -23,6 +23,10 @@ The chain. A transaction that locks several of these rows takes them top to bott
  9. Exam (lock_exam) — editing an exam, alone.
 10. ExamRegistration (lock_exam_registration) — recording a result, then the certificate
     number (CertificateSequence, a conditional UPDATE).
+11. HealthCheckSession (lock_health_check_session) — cancelling a booking gives its place
+    back: the session first, as a booking claiming a place updates the session first.
+12. HealthCheckBooking (lock_health_check_booking) — cancelling, and recording a result (then
+    the worker's HealthCheck, an insert).
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ from programme.models import (
     Enrolment,
     Exam,
     ExamRegistration,
+    HealthCheckBooking,
+    HealthCheckSession,
     JobApplication,
     JobFair,
     JobOpening,
@@ -50,6 +56,8 @@ __all__ = [
     "lock_enrolments",
     "lock_exam",
     "lock_exam_registration",
+    "lock_health_check_booking",
+    "lock_health_check_session",
     "lock_job_applications",
     "lock_job_fair",
     "lock_job_openings",
@@ -107,5 +115,20 @@ def lock_exam_registration(registration_id: int) -> ExamRegistration | None:
         ExamRegistration.objects.select_for_update(of=("self",))
         .select_related("exam", "exam__category", "worker")
         .filter(pk=registration_id)
+        .first()
+    )
+
+
+def lock_health_check_session(session_id: int) -> HealthCheckSession | None:
+    """One health-check session row."""
+    return HealthCheckSession.objects.select_for_update().filter(pk=session_id).first()
+
+
+def lock_health_check_booking(booking_id: int) -> HealthCheckBooking | None:
+    """One booking (only its row), with its session and worker loaded."""
+    return (
+        HealthCheckBooking.objects.select_for_update(of=("self",))
+        .select_related("session", "worker")
+        .filter(pk=booking_id)
         .first()
     )

@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from programme.apis import candidates, career, competitions, courses, enrolments, exams, fairs
+from programme.apis import (
+    candidates,
+    career,
+    competitions,
+    courses,
+    enrolments,
+    exams,
+    fairs,
+    health_checks,
+)
 
 urlpatterns = [
     path("courses/", courses.CourseListApi.as_view(), name="programme-course-list"),
@@ -111,6 +120,51 @@ urlpatterns = [
         "applications/<int:application_id>/reject/",
         fairs.JobApplicationActionApi.as_view(verb="reject"),
         name="programme-application-reject",
+    ),
+    path(
+        "applications/<int:application_id>/shortlist/",
+        fairs.JobApplicationActionApi.as_view(verb="shortlist"),
+        name="programme-application-shortlist",
+    ),
+    path(
+        "applications/<int:application_id>/interview/",
+        fairs.JobApplicationInterviewApi.as_view(),
+        name="programme-application-interview",
+    ),
+    path(
+        "applications/<int:application_id>/accept/",
+        fairs.JobApplicationActionApi.as_view(verb="accept"),
+        name="programme-application-accept",
+    ),
+    path(
+        "applications/<int:application_id>/decline/",
+        fairs.JobApplicationActionApi.as_view(verb="decline"),
+        name="programme-application-decline",
+    ),
+    path(
+        "health-check-sessions/",
+        health_checks.HealthCheckSessionListApi.as_view(),
+        name="programme-health-session-list",
+    ),
+    path(
+        "health-check-sessions/<int:session_id>/book/",
+        health_checks.HealthCheckBookApi.as_view(),
+        name="programme-health-book",
+    ),
+    path(
+        "health-check-bookings/",
+        health_checks.HealthCheckBookingListApi.as_view(),
+        name="programme-health-booking-list",
+    ),
+    path(
+        "health-check-bookings/<int:booking_id>/cancel/",
+        health_checks.HealthCheckBookingCancelApi.as_view(),
+        name="programme-health-booking-cancel",
+    ),
+    path(
+        "health-check-bookings/<int:booking_id>/result/",
+        health_checks.HealthCheckResultApi.as_view(),
+        name="programme-health-result",
     ),
     path(
         "applications/<int:application_id>/withdraw/",

@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +21,14 @@ from backend.localtime import local_day
 from marketplace.models import RosterEntry, TrainingKind, WorkerProfile
 from marketplace.selectors import eligibility as rules
 from marketplace.selectors.eligibility import worker_eligibility
-from programme.models import Course, CourseStatus, Exam, ExamStatus
+from programme.models import (
+    Course,
+    CourseStatus,
+    Exam,
+    ExamStatus,
+    HealthCheckSession,
+    HealthCheckSessionStatus,
+)
 
 FEDERATION_NAME = _("临清市妇联")
 IDENTITY, TRAINING, HEALTH, CERTIFICATE = "identity", "training", "health", "certificate"
@@ -68,6 +76,8 @@ class NextSession:
     name: str
     on: dt.date
     place: str
+    seats_left: int | None = None
+    url: str = ""  # where she signs up (报名 / 预约) on her phone
 
 
 @dataclass(frozen=True)
@@ -126,7 +136,32 @@ def _next_course(worker: WorkerProfile, today: dt.date, category_ids) -> NextSes
     for course in courses:
         course.sort_on = course.starts_on
     for course in _by_nearness(courses, worker)[:1]:
-        return NextSession(name=course.name, on=course.starts_on, place=course.place)
+        return NextSession(
+            name=course.name,
+            on=course.starts_on,
+            place=course.place,
+            seats_left=max(0, course.capacity - course.enrolled_count),
+            url=reverse("web:programme-women") if course.status == CourseStatus.OPEN else "",
+        )
+    return None
+
+
+def _next_health_check(worker: WorkerProfile, today: dt.date) -> NextSession | None:
+    sessions = list(
+        HealthCheckSession.objects.filter(
+            status=HealthCheckSessionStatus.OPEN, held_on__gte=today
+        ).order_by("held_on", "pk")[:20]
+    )
+    for session in sessions:
+        session.sort_on = session.held_on
+    for session in _by_nearness(sessions, worker)[:1]:
+        return NextSession(
+            name=session.name,
+            on=session.held_on,
+            place=session.place,
+            seats_left=session.seats_left,
+            url=reverse("web:health-checks-women"),
+        )
     return None
 
 
@@ -171,6 +206,7 @@ def worker_checklist(*, worker: WorkerProfile) -> Checklist:
     }
     sessions = {
         TRAINING: _next_course(worker, today, category_ids) if missing[TRAINING] else None,
+        HEALTH: _next_health_check(worker, today) if missing[HEALTH] else None,
         CERTIFICATE: _next_exam(worker, today, category_ids) if missing[CERTIFICATE] else None,
     }
     steps = [

@@ -13,11 +13,15 @@ from web.views import (
     order_safety,
     orders,
     payments,
+    programme_competitions,
     programme_console,
     programme_console_claim,
     programme_console_courses,
     programme_console_exams,
     programme_console_import,
+    programme_fairs,
+    programme_health,
+    programme_women,
     pwa,
     reach,
     rebooking,
@@ -98,6 +102,9 @@ urlpatterns += (
     + programme_console_claim.ROUTES
 )
 urlpatterns += rebooking.ROUTES + time_off.ROUTES + open_board.ROUTES + reviews.ROUTES
+# the programme: women's courses, exams, health checks and jobs; fairs and health-check consoles
+urlpatterns += programme_women.ROUTES + programme_fairs.ROUTES + programme_health.ROUTES
+urlpatterns += programme_competitions.ROUTES
 urlpatterns += my_data.ROUTES
 
 # service cards, reliability and appeals, the career record, safety alerts, safety on the order

@@ -122,6 +122,7 @@ def worker_profile_update(
         worker_facts_changed(worker_id=worker.pk)
     if categories is not UNSET:
         worker.categories.set(list(categories))
+        worker_facts_changed(worker_id=worker.pk)  # her health checks count in her trades
     return worker
 
 

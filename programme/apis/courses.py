@@ -107,11 +107,15 @@ class CourseEnrolApi(ProgrammeApi):
             raise NotFound(_("课程不存在。"))
         worker = self.own_worker()
         candidate = None
+        data = self.valid(s.EnrolSerializer)
         if worker is None:
-            data = self.valid(s.EnrolSerializer)
             worker, candidate = data.get("worker"), data.get("candidate")
         enrolment = course_services.course_enrol(
-            course_id=course_id, actor=request.user, worker=worker, candidate=candidate
+            course_id=course_id,
+            actor=request.user,
+            worker=worker,
+            candidate=candidate,
+            wait_if_full=bool(data.get("wait")) and self.own_worker() is not None,
         )
         return self.render(enrolment, status.HTTP_201_CREATED)
 

@@ -19,6 +19,7 @@ from programme.models import (
 )
 from programme.permissions import AGENCY, WORKER
 from programme.services import fairs as fair_services
+from programme.services import hiring
 
 
 class FairFilter(django_filters.FilterSet):
@@ -160,7 +161,8 @@ class JobApplicationListApi(ProgrammeApi):
 
 
 class JobApplicationActionApi(ProgrammeApi):
-    """POST applications/{id}/hire/ or reject/ (the agency), withdraw/ (the worker)."""
+    """POST applications/{id}/shortlist/, hire/ or reject/ (the agency); withdraw/, accept/ or
+    decline/ (the worker: accept or decline the agency's hire)."""
 
     serializer_class = s.JobApplicationSerializer
     missing = gettext_lazy("求职申请不存在。")
@@ -171,21 +173,50 @@ class JobApplicationActionApi(ProgrammeApi):
 
     @property
     def write_roles(self):
-        return (WORKER,) if self.verb == "withdraw" else (AGENCY,)
+        return (WORKER,) if self.verb in WORKER_VERBS else (AGENCY,)
 
     @extend_schema(request=None, responses=s.JobApplicationSerializer)
     def post(self, request, application_id: int):
         self.get_row(application_id)
-        if self.verb == "hire":
-            application = fair_services.job_application_hire(
-                application_id=application_id, actor=request.user
-            )
-        elif self.verb == "reject":
-            application = fair_services.job_application_reject(
-                application_id=application_id, actor=request.user
-            )
+        if self.verb in WORKER_VERBS:
+            action = WORKER_VERBS[self.verb]
+            application = action(application_id=application_id, worker=request.user.worker)
         else:
-            application = fair_services.job_application_withdraw(
-                application_id=application_id, worker=request.user.worker
-            )
+            action = AGENCY_VERBS[self.verb]
+            application = action(application_id=application_id, actor=request.user)
         return self.render(application)
+
+
+class JobApplicationInterviewApi(ProgrammeApi):
+    """POST applications/{id}/interview/: the agency invites the applicant to an interview."""
+
+    write_roles = (AGENCY,)
+    serializer_class = s.JobApplicationSerializer
+    missing = gettext_lazy("求职申请不存在。")
+
+    def visible(self):
+        return selectors.applications_visible_to(user=self.request.user)
+
+    @extend_schema(request=s.InterviewSerializer, responses=s.JobApplicationSerializer)
+    def post(self, request, application_id: int):
+        self.get_row(application_id)
+        data = self.valid(s.InterviewSerializer)
+        application = hiring.job_application_interview(
+            application_id=application_id,
+            actor=request.user,
+            interview_at=data["interview_at"],
+            place=data["place"],
+        )
+        return self.render(application)
+
+
+AGENCY_VERBS = {
+    "shortlist": hiring.job_application_shortlist,
+    "hire": hiring.job_application_hire,
+    "reject": hiring.job_application_reject,
+}
+WORKER_VERBS = {
+    "withdraw": hiring.job_application_withdraw,
+    "accept": hiring.job_offer_accept,
+    "decline": hiring.job_offer_decline,
+}

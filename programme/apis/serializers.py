@@ -101,6 +101,9 @@ class EnrolSerializer(serializers.Serializer):
         queryset=WorkerProfile.objects.all(), required=False
     )
     candidate = serializers.PrimaryKeyRelatedField(queryset=Candidate.objects.all(), required=False)
+    wait = serializers.BooleanField(
+        required=False, default=False, help_text="A worker: join the waiting list when full."
+    )
 
 
 class PersonSerializer(serializers.Serializer):
@@ -398,6 +401,11 @@ class JobOpeningWriteSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=OpeningStatus.choices, required=False)
 
 
+class InterviewSerializer(serializers.Serializer):
+    interview_at = serializers.DateTimeField()
+    place = serializers.CharField(max_length=200)
+
+
 class ApplySerializer(serializers.Serializer):
     message = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
@@ -414,6 +422,8 @@ class JobApplicationSerializer(serializers.ModelSerializer):
             "worker",
             "status",
             "message",
+            "interview_at",
+            "interview_place",
             "applied_at",
             "decided_at",
             "hired_at",

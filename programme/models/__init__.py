@@ -15,6 +15,7 @@ from .courses import (
 )
 from .exams import CertificateSequence, Exam, ExamRegistration, ExamResult, ExamStatus
 from .fairs import (
+    APPLICATION_TRANSITIONS,
     ApplicationStatus,
     FairMode,
     FairStatus,
@@ -23,8 +24,21 @@ from .fairs import (
     JobOpening,
     OpeningStatus,
 )
+from .health_checks import (
+    DEFAULT_INSTITUTION,
+    BookingStatus,
+    HealthCheckBooking,
+    HealthCheckSession,
+    HealthCheckSessionStatus,
+)
 
 __all__ = [
+    "APPLICATION_TRANSITIONS",
+    "DEFAULT_INSTITUTION",
+    "BookingStatus",
+    "HealthCheckBooking",
+    "HealthCheckSession",
+    "HealthCheckSessionStatus",
     "COURSE_TRANSITIONS",
     "FEDERATION_PROVIDER",
     "ApplicationStatus",

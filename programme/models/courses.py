@@ -140,6 +140,7 @@ class Candidate(models.Model):
 
 class EnrolmentStatus(models.TextChoices):
     ENROLLED = "enrolled", _("已报名")
+    WAITING = "waiting", _("候补中")
     WITHDRAWN = "withdrawn", _("已退出")
 
 

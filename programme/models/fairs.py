@@ -109,9 +109,42 @@ class JobOpening(models.Model):
 
 class ApplicationStatus(models.TextChoices):
     APPLIED = "applied", _("已投递")
+    SHORTLISTED = "shortlisted", _("已入围")
+    INTERVIEW = "interview", _("待面试")
+    OFFERED = "offered", _("待本人确认录用")
     HIRED = "hired", _("已录用")
     REJECTED = "rejected", _("未录用")
+    DECLINED = "declined", _("本人已谢绝")
     WITHDRAWN = "withdrawn", _("已撤回")
+
+
+# Allowed application moves: status → statuses it may move to (hire: offered, then her
+# acceptance of the roster invitation makes it hired).
+APPLICATION_TRANSITIONS: dict[str, set[str]] = {
+    ApplicationStatus.APPLIED: {
+        ApplicationStatus.SHORTLISTED,
+        ApplicationStatus.INTERVIEW,
+        ApplicationStatus.OFFERED,
+        ApplicationStatus.REJECTED,
+        ApplicationStatus.WITHDRAWN,
+    },
+    ApplicationStatus.SHORTLISTED: {
+        ApplicationStatus.INTERVIEW,
+        ApplicationStatus.OFFERED,
+        ApplicationStatus.REJECTED,
+        ApplicationStatus.WITHDRAWN,
+    },
+    ApplicationStatus.INTERVIEW: {
+        ApplicationStatus.OFFERED,
+        ApplicationStatus.REJECTED,
+        ApplicationStatus.WITHDRAWN,
+    },
+    ApplicationStatus.OFFERED: {ApplicationStatus.HIRED, ApplicationStatus.DECLINED},
+    ApplicationStatus.HIRED: set(),
+    ApplicationStatus.REJECTED: set(),
+    ApplicationStatus.DECLINED: set(),
+    ApplicationStatus.WITHDRAWN: set(),
+}
 
 
 class JobApplication(models.Model):
@@ -121,11 +154,13 @@ class JobApplication(models.Model):
     )
     status = models.CharField(
         _("状态"),
-        max_length=10,
+        max_length=12,
         choices=ApplicationStatus.choices,
         default=ApplicationStatus.APPLIED,
     )
     message = models.CharField(_("留言"), max_length=200, blank=True)
+    interview_at = models.DateTimeField(_("面试时间"), null=True, blank=True)
+    interview_place = models.CharField(_("面试地点"), max_length=200, blank=True)
     applied_at = models.DateTimeField(_("投递时间"), auto_now_add=True)
     decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     decided_by = models.ForeignKey(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from backend.exceptions import Conflict, NotFound, ValidationFailed
 from marketplace.models import Category, User, WorkerProfile
+from notifications.events import NOTIFICATION, send_event_on_commit
 from programme.locks import lock_competition, lock_competition_entry
 from programme.models import Competition, CompetitionEntry, CompetitionStatus, Prize
 
@@ -178,4 +179,28 @@ def competition_award(*, competition_id: int, actor: User) -> Competition:
     competition.status = CompetitionStatus.AWARDED
     competition.awarded_at = timezone.now()
     competition.save(update_fields=["status", "awarded_at"])
+    _results_publish(competition, entries)
     return competition
+
+
+def _results_publish(competition: Competition, entries: list[CompetitionEntry]) -> None:
+    """Tell each entrant her rank and prize (after commit), as the results are published."""
+    users = dict(
+        WorkerProfile.objects.filter(pk__in=[e.worker_id for e in entries]).values_list(
+            "pk", "user_id"
+        )
+    )
+    for entry in entries:
+        if entry.rank is None:
+            continue
+        prize = Prize(entry.prize).label if entry.prize else _("未获奖")
+        send_event_on_commit(
+            event_type=NOTIFICATION,
+            recipients=[users[entry.worker_id]],
+            payload={
+                "kind": "competition.awarded",
+                "competition": competition.pk,
+                "message": _("「%(name)s」成绩公布：第 %(rank)d 名，%(prize)s。")
+                % {"name": competition.name, "rank": entry.rank, "prize": prize},
+            },
+        )

@@ -33,6 +33,7 @@ from programme.models import (
 )
 
 from .common import UNSET, apply_changes, require_officer
+from .waiting_list import enrolment_wait, waiting_promote
 
 EDITABLE_STATUSES = {CourseStatus.PLANNED, CourseStatus.OPEN, CourseStatus.RUNNING}
 
@@ -215,6 +216,11 @@ def _refuse_enrolment(course: Course, today: dt.date) -> None:
     )
 
 
+def _is_full_only(course: Course, today: dt.date) -> bool:
+    """Open and not ended: only the capacity refused the seat."""
+    return course.status == CourseStatus.OPEN and course.ends_on >= today
+
+
 def course_enrol(
     *,
     course_id: int,
@@ -222,9 +228,12 @@ def course_enrol(
     worker: WorkerProfile | None = None,
     candidate: Candidate | None = None,
     today: dt.date | None = None,
+    wait_if_full: bool = False,
 ) -> Enrolment:
     """Enrol a worker (herself, or by an officer) or a village candidate (by an officer).
 
+    With `wait_if_full` a worker asking for a full open course joins its waiting list
+    (status `waiting`) instead of being refused.
     A seat is claimed by one conditional UPDATE (open, not ended, enrolled_count < capacity),
     so simultaneous enrolments never exceed the capacity; the unique constraints refuse a
     second enrolment of the same person. A withdrawn enrolment is re-activated.
@@ -242,7 +251,7 @@ def course_enrol(
         raise NotFound(_("课程不存在。"))
     person = {"worker": worker} if worker is not None else {"candidate": candidate}
     existing = Enrolment.objects.filter(course=course, **person).first()
-    if existing is not None and existing.status == EnrolmentStatus.ENROLLED:
+    if existing is not None and existing.status != EnrolmentStatus.WITHDRAWN:
         raise Conflict(
             _("已报名该课程。"), code="already_enrolled", extra={"enrolment": existing.pk}
         )
@@ -257,6 +266,10 @@ def course_enrol(
             ).update(enrolled_count=F("enrolled_count") + 1, updated_at=now)
             if not claimed:
                 course.refresh_from_db()
+                if wait_if_full and worker is not None and _is_full_only(course, today):
+                    return enrolment_wait(
+                        course=course, worker=worker, existing=existing, actor=actor
+                    )
                 _refuse_enrolment(course, today)
             if existing is not None:
                 reactivated = Enrolment.objects.filter(
@@ -278,7 +291,8 @@ def course_enrol(
 
 
 def enrolment_withdraw(*, enrolment_id: int, actor: User) -> Enrolment:
-    """Give the seat back (the worker herself or an officer); a completed one stays.
+    """Give the seat back (the worker herself or an officer), and the first woman waiting takes
+    it; leaving the waiting list frees no seat. A completed enrolment stays.
 
     Raises Conflict `completion_recorded`, InvalidTransition (already withdrawn). Locks the
     course, then the enrolment (the programme's chain, programme/locks.py), as an enrolment
@@ -293,18 +307,21 @@ def enrolment_withdraw(*, enrolment_id: int, actor: User) -> Enrolment:
         enrolment = lock_enrolments(enrolments).first()
         if enrolment.result:
             raise Conflict(_("已登记结业，不能退出。"), code="completion_recorded")
-        if enrolment.status != EnrolmentStatus.ENROLLED:
+        if enrolment.status == EnrolmentStatus.WITHDRAWN:
             raise InvalidTransition(
                 entity="enrolment",
                 current=enrolment.status,
                 target=EnrolmentStatus.WITHDRAWN,
                 detail=_("已退出该课程。"),
             )
+        held_seat = enrolment.status == EnrolmentStatus.ENROLLED
         enrolment.status = EnrolmentStatus.WITHDRAWN
         enrolment.save(update_fields=["status"])
-        Course.objects.filter(pk=enrolment.course_id).update(
-            enrolled_count=F("enrolled_count") - 1, updated_at=timezone.now()
-        )
+        if held_seat:
+            Course.objects.filter(pk=enrolment.course_id).update(
+                enrolled_count=F("enrolled_count") - 1, updated_at=timezone.now()
+            )
+            waiting_promote(course_id=enrolment.course_id)
     return enrolment
 
 

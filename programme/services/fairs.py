@@ -1,23 +1,19 @@
-"""Job fairs, agencies' openings, applications, and hiring onto the agency's roster.
-
-A hire puts the worker on the agency's roster (RosterEntry active, started today); the
-`one_active_agency_per_worker` constraint settles two agencies hiring her at once.
-"""
+"""Job fairs, agencies' openings, and workers' applications (the agency's side of an
+application — shortlist, interview, hire, reject — is programme.services.hiring)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.exceptions import Conflict, InvalidTransition, NotFound, ValidationFailed
-from marketplace.models import Agency, Category, Division, RosterEntry, User, WorkerProfile
+from backend.exceptions import Conflict, NotFound, ValidationFailed
+from backend.fact_changes import worker_facts_changed
+from marketplace.models import Agency, Category, Division, User, WorkerProfile
 from marketplace.services.agencies import agency_of_actor
 from notifications.events import NOTIFICATION, send_event_on_commit
-from programme.locks import lock_job_applications, lock_job_fair, lock_job_openings
+from programme.locks import lock_job_fair, lock_job_openings
 from programme.models import (
     ApplicationStatus,
     FairMode,
@@ -197,6 +193,10 @@ def job_opening_update(
     _validate_opening(opening)
     if fields:
         opening.save(update_fields=fields)
+    if "category" in fields:  # her placement is counted in the opening's trade
+        hired = JobApplication.objects.filter(opening=opening, status=ApplicationStatus.HIRED)
+        for worker_id in hired.values_list("worker_id", flat=True):
+            worker_facts_changed(worker_id=worker_id)
     return opening
 
 
@@ -231,143 +231,3 @@ def job_apply(*, opening_id: int, worker: WorkerProfile, message: str = "") -> J
             return application
     except IntegrityError as error:
         raise Conflict(_("您已投递过该岗位。"), code="already_applied") from error
-
-
-def _locked_application(application_id: int, actor: User) -> JobApplication:
-    agency = agency_of_actor(actor=actor) if not actor.is_operator else None
-    queryset = lock_job_applications(
-        JobApplication.objects.select_related("opening", "opening__agency", "worker")
-    )
-    if agency is not None:
-        queryset = queryset.filter(opening__agency=agency)
-    application = queryset.filter(pk=application_id).first()
-    if application is None:
-        raise NotFound(_("求职申请不存在。"))
-    return application
-
-
-def job_application_hire(
-    *, application_id: int, actor: User, today: dt.date | None = None
-) -> JobApplication:
-    """The agency hires an applicant: she joins its roster (active, started today).
-
-    Hiring a hired application again changes nothing. Raises NotFound (not the agency's),
-    InvalidTransition (rejected or withdrawn), Conflict `already_rostered` (active with
-    another agency), `positions_filled`. Locks the application, then claims a position with a
-    conditional UPDATE.
-    """
-    today = today or timezone.localdate()
-    now = timezone.now()
-    try:
-        with transaction.atomic():
-            application = _locked_application(application_id, actor)
-            if application.status == ApplicationStatus.HIRED:
-                return application
-            if application.status != ApplicationStatus.APPLIED:
-                raise InvalidTransition(
-                    entity="application",
-                    current=application.status,
-                    target=ApplicationStatus.HIRED,
-                    detail=_("该申请当前状态不能录用。"),
-                )
-            opening = application.opening
-            current = (
-                RosterEntry.objects.filter(
-                    worker_id=application.worker_id, status=RosterEntry.Status.ACTIVE
-                )
-                .only("pk", "agency_id")
-                .first()
-            )
-            if current is not None and current.agency_id != opening.agency_id:
-                raise Conflict(
-                    _("该服务员已在其他家政企业在职。"),
-                    code="already_rostered",
-                )
-            claimed = JobOpening.objects.filter(
-                pk=opening.pk, hired_count__lt=F("positions")
-            ).update(hired_count=F("hired_count") + 1)
-            if not claimed:
-                raise Conflict(_("该岗位招聘人数已满。"), code="positions_filled")
-            entry = current or _roster_join(application, opening.agency_id, actor, today)
-            application.status = ApplicationStatus.HIRED
-            application.decided_at = now
-            application.decided_by = actor
-            application.hired_at = now
-            application.roster_entry = entry
-            application.save(
-                update_fields=["status", "decided_at", "decided_by", "hired_at", "roster_entry"]
-            )
-            send_event_on_commit(
-                event_type=NOTIFICATION,
-                recipients=[application.worker.user_id],
-                payload={
-                    "kind": "job.hired",
-                    "application": application.pk,
-                    "agency": opening.agency_id,
-                    "message": _("%(agency)s 已录用您（%(title)s）。")
-                    % {"agency": opening.agency.name, "title": opening.title},
-                },
-            )
-    except IntegrityError as error:  # one_active_agency_per_worker: hired elsewhere meanwhile
-        raise Conflict(_("该服务员已在其他家政企业在职。"), code="already_rostered") from error
-    return application
-
-
-def _roster_join(
-    application: JobApplication, agency_id: int, actor: User, today: dt.date
-) -> RosterEntry:
-    """Activate the agency's pending invitation of her, or add a new active entry."""
-    invited = RosterEntry.objects.filter(
-        agency_id=agency_id, worker_id=application.worker_id, status=RosterEntry.Status.INVITED
-    ).first()
-    if invited is not None:
-        invited.status = RosterEntry.Status.ACTIVE
-        invited.started_on = today
-        invited.save(update_fields=["status", "started_on"])
-        return invited
-    return RosterEntry.objects.create(
-        agency_id=agency_id,
-        worker_id=application.worker_id,
-        status=RosterEntry.Status.ACTIVE,
-        started_on=today,
-        created_by=actor,
-    )
-
-
-@transaction.atomic
-def job_application_reject(*, application_id: int, actor: User) -> JobApplication:
-    application = _locked_application(application_id, actor)
-    if application.status == ApplicationStatus.REJECTED:
-        return application
-    if application.status != ApplicationStatus.APPLIED:
-        raise InvalidTransition(
-            entity="application",
-            current=application.status,
-            target=ApplicationStatus.REJECTED,
-            detail=_("该申请当前状态不能拒绝。"),
-        )
-    application.status = ApplicationStatus.REJECTED
-    application.decided_at = timezone.now()
-    application.decided_by = actor
-    application.save(update_fields=["status", "decided_at", "decided_by"])
-    return application
-
-
-@transaction.atomic
-def job_application_withdraw(*, application_id: int, worker: WorkerProfile) -> JobApplication:
-    application = lock_job_applications(
-        JobApplication.objects.filter(pk=application_id, worker=worker)
-    ).first()
-    if application is None:
-        raise NotFound(_("求职申请不存在。"))
-    if application.status != ApplicationStatus.APPLIED:
-        raise InvalidTransition(
-            entity="application",
-            current=application.status,
-            target=ApplicationStatus.WITHDRAWN,
-            detail=_("该申请当前状态不能撤回。"),
-        )
-    application.status = ApplicationStatus.WITHDRAWN
-    application.decided_at = timezone.now()
-    application.save(update_fields=["status", "decided_at"])
-    return application

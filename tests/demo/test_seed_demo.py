@@ -38,6 +38,7 @@ from programme.models import (
     Enrolment,
     Exam,
     ExamRegistration,
+    HealthCheckBooking,
     JobApplication,
     JobFair,
     JobOpening,
@@ -324,6 +325,29 @@ def test_the_dashboard_of_a_fresh_install_tells_the_year_and_reconciles():
     assert prizes == {"first": 4, "second": 8, "third": 12}
     assert JobFair.objects.count() == 15
     assert JobApplication.objects.filter(status="hired", roster_entry__isnull=False).exists()
+    # Applications in every state, an unanswered hire being a roster invitation; health-check
+    # sessions past (with results) and coming (with bookings); every funnel stage filled.
+    states = set(JobApplication.objects.values_list("status", flat=True))
+    assert states == {
+        "applied",
+        "shortlisted",
+        "interview",
+        "offered",
+        "hired",
+        "rejected",
+        "declined",
+        "withdrawn",
+    }
+    assert (
+        not JobApplication.objects.filter(status="offered")
+        .exclude(roster_entry__status="invited")
+        .exists()
+    )
+    bookings = set(HealthCheckBooking.objects.values_list("status", flat=True))
+    assert {"passed", "failed", "absent", "booked", "cancelled"} <= bookings
+    assert not HealthCheckBooking.objects.filter(status="passed", health_check=None).exists()
+    funnel = summary["funnel"]
+    assert all(funnel[stage] > 0 for stage in funnel), funnel
 
     # demo-officer's two towns: a woman in every stage, a running course with attendance, an
     # upcoming exam with registered candidates.

@@ -1,4 +1,5 @@
-"""Job fairs: agencies post openings, workers apply, a hire puts her on the roster."""
+"""Job fairs: agencies post openings, workers apply, a hire she accepts puts her on the
+roster."""
 
 import datetime as dt
 
@@ -67,10 +68,17 @@ def test_fair_to_hire_puts_her_on_the_roster(federation_client, agency_client, a
     seen = agency_client.get(f"{P}applications/").json()["results"]
     assert [row["id"] for row in seen] == [application_id]
 
-    hired = agency_client.post(f"{P}applications/{application_id}/hire/")
+    offered = agency_client.post(f"{P}applications/{application_id}/hire/")
+    assert offered.status_code == 200, offered.json()
+    assert offered.json()["status"] == "offered"
+    entry = RosterEntry.objects.get(worker=worker)
+    assert entry.status == RosterEntry.Status.INVITED  # her acceptance is still needed
+    assert JobOpening.objects.get(pk=opening_id).hired_count == 0
+    assert agency_client.post(f"{P}applications/{application_id}/accept/").status_code == 403
+    hired = worker_client.post(f"{P}applications/{application_id}/accept/")
     assert hired.status_code == 200, hired.json()
     assert hired.json()["status"] == "hired"
-    entry = RosterEntry.objects.get(worker=worker)
+    entry.refresh_from_db()
     assert entry.agency_id == agency_staff.agency_id
     assert entry.status == RosterEntry.Status.ACTIVE
     assert entry.started_on == helpers.today()
@@ -101,11 +109,16 @@ def test_hire_refused_when_rostered_elsewhere_or_positions_filled(agency_client,
 
     first, second = factories.WorkerFactory(), factories.WorkerFactory()
     apps = [fair_services.job_apply(opening_id=opening.pk, worker=w) for w in (first, second)]
-    assert agency_client.post(f"{P}applications/{apps[0].pk}/hire/").status_code == 200
-    full = agency_client.post(f"{P}applications/{apps[1].pk}/hire/")
+    # Both get an offer; the first to accept takes the one position.
+    for application in apps:
+        assert agency_client.post(f"{P}applications/{application.pk}/hire/").status_code == 200
+    assert client_for(first.user).post(f"{P}applications/{apps[0].pk}/accept/").status_code == 200
+    full = client_for(second.user).post(f"{P}applications/{apps[1].pk}/accept/")
     assert full.status_code == 409
     assert full.json()["code"] == "positions_filled"
-    assert not RosterEntry.objects.filter(worker=second).exists()
+    assert RosterEntry.objects.get(worker=second).status == RosterEntry.Status.INVITED
+    assert JobApplication.objects.get(pk=apps[1].pk).status == ApplicationStatus.OFFERED
+    assert agency_client.post(f"{P}applications/{apps[1].pk}/hire/").status_code == 200
 
 
 def test_other_agency_cannot_see_or_hire(agency_client):

@@ -10,6 +10,7 @@ from programme import selectors
 from programme.services import courses as course_services
 from programme.services import exams as exam_services
 from programme.services import fairs as fair_services
+from programme.services import hiring
 from tests import factories
 from tests.programme import helpers
 
@@ -41,7 +42,8 @@ def test_funnel_counts_distinct_workers_through_each_step():
         actor=staff.user, title="月嫂", category=exam.category, positions=5
     )
     application = fair_services.job_apply(opening_id=opening.pk, worker=workers[0])
-    fair_services.job_application_hire(application_id=application.pk, actor=staff.user)
+    hiring.job_application_hire(application_id=application.pk, actor=staff.user)
+    hiring.job_offer_accept(application_id=application.pk, worker=workers[0])
 
     assert selectors.programme_funnel() == {"trained": 4, "certified": 2, "placed": 1}
     assert selectors.programme_funnel(division=seat) == {"trained": 3, "certified": 2, "placed": 1}

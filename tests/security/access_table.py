@@ -251,7 +251,19 @@ ACCESS: dict[str, dict[str, str]] = {
         "get": "owner:household owner:worker owner:agency",
         "post": "owner:household owner:worker",
     },
+    "/api/v1/programme/applications/{application_id}/accept/": {
+        "post": "owner:worker",
+    },
+    "/api/v1/programme/applications/{application_id}/decline/": {
+        "post": "owner:worker",
+    },
     "/api/v1/programme/applications/{application_id}/hire/": {
+        "post": "owner:agency",
+    },
+    "/api/v1/programme/applications/{application_id}/interview/": {
+        "post": "owner:agency",
+    },
+    "/api/v1/programme/applications/{application_id}/shortlist/": {
         "post": "owner:agency",
     },
     "/api/v1/programme/applications/{application_id}/reject/": {
@@ -316,6 +328,15 @@ ACCESS: dict[str, dict[str, str]] = {
     "/api/v1/programme/fairs/{fair_id}/": {
         "get": "worker agency federation operator",
         "patch": "federation operator",
+    },
+    "/api/v1/programme/health-check-bookings/{booking_id}/cancel/": {
+        "post": "owner:worker",
+    },
+    "/api/v1/programme/health-check-bookings/{booking_id}/result/": {
+        "post": "federation operator",
+    },
+    "/api/v1/programme/health-check-sessions/{session_id}/book/": {
+        "post": "worker",
     },
     "/api/v1/programme/openings/{opening_id}/": {
         "get": "worker federation operator owner:agency",

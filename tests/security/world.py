@@ -243,6 +243,26 @@ class World:
 
         return job_apply(opening_id=self.opening.pk, worker=self.worker)
 
+    @cached_property
+    def health_session(self):
+        from marketplace.models import Division
+        from programme.services.health_checks import health_check_session_create
+
+        return health_check_session_create(
+            actor=self.officer,
+            name="青年路街道集中体检",
+            division=Division.objects.order_by("code").first(),
+            place="街道卫生院",
+            held_on=timezone.localdate(),
+            capacity=20,
+        )
+
+    @cached_property
+    def health_booking(self):
+        from programme.services.health_checks import health_check_book
+
+        return health_check_book(session_id=self.health_session.pk, worker=self.worker)
+
     # ---- safety (service cards, blocks, appeals, career sharing)
     @cached_property
     def household_block(self):
@@ -298,6 +318,8 @@ class World:
             "fair_id": lambda: self.fair.pk,
             "opening_id": lambda: self.opening.pk,
             "application_id": lambda: self.application.pk,
+            "session_id": lambda: self.health_session.pk,
+            "booking_id": lambda: self.health_booking.pk,
             "block_id": lambda: self.household_block.pk,
             "appeal_id": lambda: self.appeal.pk,
             "token": lambda: self.token_for(path),

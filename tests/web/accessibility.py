@@ -23,7 +23,8 @@ ON_LOAD = """
   function report(result) {
     result.violations.forEach(function (violation) {
       var where = violation.nodes.slice(0, 5).map(function (node) {
-        return node.target.join(" ");
+        return node.target.join(" ") + " [" + node.html.slice(0, 160) + "]" +
+          (node.failureSummary ? " {" + node.failureSummary.slice(0, 200) + "}" : "");
       });
       console.error("axe " + violation.id + " (" + violation.impact + "): " + violation.help +
         " at " + where.join(", "));

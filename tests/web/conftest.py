@@ -144,9 +144,11 @@ def watch_console(context, errors: list[str]) -> None:
     def attach(page) -> None:
         page.on(
             "console",
-            lambda message: errors.append(f"console.{message.type}: {message.text} ({page.url})")
-            if message.type == "error"
-            else None,
+            lambda message: (
+                errors.append(f"console.{message.type}: {message.text} ({page.url})")
+                if message.type == "error"
+                else None
+            ),
         )
         page.on("pageerror", lambda error: errors.append(f"pageerror: {error} ({page.url})"))
 

@@ -33,9 +33,11 @@ def panel_requests(page, order) -> list[str]:
     seen: list[str] = []
     page.on(
         "request",
-        lambda request: seen.append(request.url)
-        if request.headers.get("hx-request") and f"/orders/{order.pk}/" in request.url
-        else None,
+        lambda request: (
+            seen.append(request.url)
+            if request.headers.get("hx-request") and f"/orders/{order.pk}/" in request.url
+            else None
+        ),
     )
     return seen
 

@@ -34,9 +34,11 @@ def test_a_new_worker_has_no_rating_anywhere():
     shown = shown_on_pages(worker, household_request)
     assert set(shown.values()) == {"暂无评价"}, shown
     assert client_for(worker.user).get("/api/v1/workers/me/").json()["rating"] is None
-    matches = client_for(household_request.household).get(
-        f"/api/v1/requests/{household_request.pk}/matches/"
-    ).json()["results"]
+    matches = (
+        client_for(household_request.household)
+        .get(f"/api/v1/requests/{household_request.pk}/matches/")
+        .json()["results"]
+    )
     assert [m["rating"] for m in matches if m["worker"] == worker.pk] == [None]
 
 
@@ -48,7 +50,9 @@ def test_a_rated_worker_shows_one_number_everywhere():
     shown = shown_on_pages(worker, household_request)
     assert all("4.7" in text and "4.71" not in text for text in shown.values()), shown
     assert client_for(worker.user).get("/api/v1/workers/me/").json()["rating"] == 4.7
-    matches = client_for(household_request.household).get(
-        f"/api/v1/requests/{household_request.pk}/matches/"
-    ).json()["results"]
+    matches = (
+        client_for(household_request.household)
+        .get(f"/api/v1/requests/{household_request.pk}/matches/")
+        .json()["results"]
+    )
     assert [m["rating"] for m in matches if m["worker"] == worker.pk] == [4.7]
