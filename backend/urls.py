@@ -43,6 +43,7 @@ api_v1 = [
     path("programme/", include("programme.urls")),
     path("", include(programme_urls.career_urlpatterns)),
     path("metrics/", include("metrics.urls")),
+    path("", include("personal_data.urls")),
 ]
 
 urlpatterns = [

@@ -15,6 +15,7 @@ from demo.county import DEFAULT_HISTORY_ORDERS, DEFAULT_HOUSEHOLDS, DEFAULT_SEED
 from demo.fairs import demo_fairs_ensure
 from demo.health_checks import demo_health_sessions_ensure
 from demo.history import HISTORY_DAYS, HISTORY_MARKER, earlier_health_checks, serving_workers
+from demo.my_data import demo_my_data_ensure
 from demo.orders import demo_orders_history_ensure
 from demo.people import (
     demo_agencies_ensure,
@@ -100,6 +101,7 @@ def demo_seed(
     demo_weekly_ensure(summary=summary)
     demo_receipts_ensure(summary=summary)
     demo_reviews_ensure(summary=summary)
+    demo_my_data_ensure(summary=summary)
     # Credentials and the year's history were bulk-written: the dashboard counts them from here.
     metrics_rebuild()
     return summary

@@ -16,6 +16,7 @@ from marketplace.models import (
     AgencyStaff,
     Category,
     Certificate,
+    Consent,
     Division,
     FederationOfficerProfile,
     HealthCheck,
@@ -429,3 +430,12 @@ class TimeOffAdmin(ReadOnlyAdmin):
 
     list_display = ["worker", "starts_on", "ends_on", "created_at"]
     search_fields = ["worker__real_name"]
+
+
+@admin.register(Consent)
+class ConsentAdmin(ReadOnlyAdmin):
+    """Consents are given and withdrawn by her (marketplace.services.consents), never here."""
+
+    list_display = ["user", "kind", "version", "given_at", "withdrawn_at"]
+    list_filter = ["kind", "version"]
+    search_fields = ["user__username"]

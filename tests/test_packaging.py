@@ -25,6 +25,7 @@ APPS = [
     "web",
     "chat",
     "demo",
+    "personal_data",
 ]
 
 pytestmark = pytest.mark.slow

@@ -8,6 +8,7 @@ from web.views import (
     career,
     federation,
     household,
+    my_data,
     open_board,
     order_safety,
     orders,
@@ -104,6 +105,7 @@ urlpatterns += rebooking.ROUTES + time_off.ROUTES + open_board.ROUTES + reviews.
 # the programme: women's courses, exams, health checks and jobs; fairs and health-check consoles
 urlpatterns += programme_women.ROUTES + programme_fairs.ROUTES + programme_health.ROUTES
 urlpatterns += programme_competitions.ROUTES
+urlpatterns += my_data.ROUTES
 
 # service cards, reliability and appeals, the career record, safety alerts, safety on the order
 urlpatterns += [

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "programme",
     "chat",
     "metrics",
+    "personal_data",
     "web",
     "demo",
 ]
@@ -258,6 +259,8 @@ SPECTACULAR_SETTINGS = {
         "StaffRoleEnum": "marketplace.models.AgencyStaff.StaffRole",
         "RosterStatusEnum": "marketplace.models.RosterEntry.Status",
         "TrainingKindEnum": "marketplace.models.TrainingKind",
+        "ConsentKindEnum": "marketplace.models.ConsentKind",
+        "DeletionStatusEnum": "personal_data.models.DeletionStatus",
         "RequestKindEnum": "orders.statuses.RequestKind",
         "RequestStatusEnum": "orders.statuses.RequestStatus",
         "OfferStatusEnum": "orders.statuses.OfferStatus",
@@ -304,6 +307,9 @@ API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", True)
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
 
 # Marketplace knobs (PRODUCT.md §3).
+# 我的数据: days between asking to delete an account and its erasure, during which she can cancel.
+ACCOUNT_DELETION_COOLING_OFF_DAYS = env_int("ACCOUNT_DELETION_COOLING_OFF_DAYS", 7)
+
 MEIJIA = {
     "OFFER_WAVE_SIZE": env_int("MEIJIA_OFFER_WAVE_SIZE", 5),
     "OFFER_TTL_MINUTES": env_int("MEIJIA_OFFER_TTL_MINUTES", 15),

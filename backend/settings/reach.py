@@ -56,8 +56,10 @@ REACH = {
     "PUSH_SUBSCRIPTION_DAYS": _env_int("PUSH_SUBSCRIPTION_DAYS", 60),
     "PUSH_TTL_SECONDS": _env_int("PUSH_TTL_SECONDS", 900),
     # Default quiet hours for SMS (wall clock, Asia/Shanghai), until the user sets her own.
-    "QUIET_HOURS": (os.environ.get("QUIET_HOURS_START", "22:00"),
-                    os.environ.get("QUIET_HOURS_END", "07:00")),
+    "QUIET_HOURS": (
+        os.environ.get("QUIET_HOURS_START", "22:00"),
+        os.environ.get("QUIET_HOURS_END", "07:00"),
+    ),
     # An offer reached only by SMS stays open this long from the SMS (others: OFFER_TTL).
     "OFFER_SMS_TTL_MINUTES": _env_int("OFFER_SMS_TTL_MINUTES", 30),
     # One-time codes: digits, life, tries, resend cooldown, and sends per phone / address / hour.

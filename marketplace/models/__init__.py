@@ -2,6 +2,7 @@ from .agencies import Agency, AgencyStaff, RosterEntry
 from .appeals import AppealStatus, IncidentKind, ReliabilityAppeal
 from .blocks import HouseholdBlock
 from .catalog import Category, Division, ReviewTag
+from .consents import Consent, ConsentKind
 from .credentials import Certificate, HealthCheck, TrainingKind, TrainingRecord
 from .identity import IdentityChange, IdentityField
 from .people import (
@@ -22,6 +23,8 @@ __all__ = [
     "AgencyStaff",
     "Category",
     "CodePurpose",
+    "Consent",
+    "ConsentKind",
     "Certificate",
     "Division",
     "FederationOfficerProfile",

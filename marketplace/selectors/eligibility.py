@@ -21,6 +21,8 @@ from backend.localtime import local_day, local_time, local_zone
 from marketplace.models import (
     Category,
     Certificate,
+    Consent,
+    ConsentKind,
     HealthCheck,
     Role,
     TimeOff,
@@ -47,6 +49,7 @@ CERTIFICATE_EXPIRED = "certificate_expired"
 NO_PRE_JOB_TRAINING = "no_pre_job_training"
 NO_HEALTH_CHECK = "no_health_check"
 HEALTH_CHECK_EXPIRED = "health_check_expired"
+HEALTH_CHECK_CONSENT_WITHDRAWN = "health_check_consent_withdrawn"
 BUSY = "busy"
 OUTSIDE_AVAILABILITY = "outside_availability"
 ON_LEAVE = "on_leave"
@@ -94,6 +97,15 @@ def valid_health_checks(*, starts_on: dt.date, ends_on: dt.date) -> QuerySet:
     )
 
 
+def health_consent_withdrawn(user) -> Q:
+    """She withdrew her consent to the use of her health checks and has not given it again
+    (marketplace.services.consents): her checks no longer count for matching."""
+    consents = Consent.objects.filter(user=user, kind=ConsentKind.HEALTH_CHECK)
+    return Q(Exists(consents.filter(withdrawn_at__isnull=False))) & ~Q(
+        Exists(consents.filter(withdrawn_at__isnull=True))
+    )
+
+
 def eligible_workers(
     *, category: Category | None, starts_on: dt.date, ends_on: dt.date
 ) -> QuerySet[WorkerProfile]:
@@ -105,14 +117,20 @@ def eligible_workers(
     start and valid to the end. Busy time, availability and distance are matching's filters.
     """
     workers = OuterRef("pk")
-    queryset = WorkerProfile.objects.filter(
-        user__is_active=True,
-        user__role=Role.WORKER,
-        is_verified=True,
-        is_accepting_offers=True,
-    ).filter(
-        Exists(valid_pre_job_training(starts_on=starts_on).filter(worker=workers)),
-        Exists(valid_health_checks(starts_on=starts_on, ends_on=ends_on).filter(worker=workers)),
+    queryset = (
+        WorkerProfile.objects.filter(
+            user__is_active=True,
+            user__role=Role.WORKER,
+            is_verified=True,
+            is_accepting_offers=True,
+        )
+        .filter(
+            Exists(valid_pre_job_training(starts_on=starts_on).filter(worker=workers)),
+            Exists(
+                valid_health_checks(starts_on=starts_on, ends_on=ends_on).filter(worker=workers)
+            ),
+        )
+        .exclude(health_consent_withdrawn(OuterRef("user_id")))
     )
     if category is not None:
         through = WorkerProfile.categories.through
@@ -275,6 +293,10 @@ def worker_eligibility(
             worker=worker, verified_at__isnull=False, done_on__lte=starts_on
         )
         reasons.append(HEALTH_CHECK_EXPIRED if done.exists() else NO_HEALTH_CHECK)
+    elif WorkerProfile.objects.filter(
+        health_consent_withdrawn(OuterRef("user_id")), pk=worker.pk
+    ).exists():
+        reasons.append(HEALTH_CHECK_CONSENT_WITHDRAWN)
     if slots:
         if busy is not None and busy(slots).filter(worker_id=worker.pk).exists():
             reasons.append(BUSY)

@@ -9,7 +9,15 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from backend.exceptions import ValidationFailed
 from backend.security import SESSION_ID_CLAIM
 from marketplace import idcard
-from marketplace.models import CodePurpose, HouseholdProfile, Role, User, WorkerProfile
+from marketplace.models import (
+    CodePurpose,
+    ConsentKind,
+    HouseholdProfile,
+    Role,
+    User,
+    WorkerProfile,
+)
+from marketplace.services.consents import consent_record
 from marketplace.services.phone_codes import code_issue
 from notifications.sessions import session_sign_out
 
@@ -52,6 +60,8 @@ def user_register(
                 worker = WorkerProfile(user=user, real_name=display_name, phone=phone)
                 worker.set_id_card_number(number)
                 worker.save()
+                if number:  # she typed it under the notice of its purpose (CONSENT_NOTICES)
+                    consent_record(user=user, kind=ConsentKind.ID_CARD)
             else:
                 HouseholdProfile.objects.create(user=user, name=display_name, phone=phone)
             if phone:  # her number is hers once she types the code sent to it

@@ -21,6 +21,7 @@ from marketplace.models import (
     Agency,
     Category,
     Certificate,
+    ConsentKind,
     HealthCheck,
     RosterEntry,
     TrainingKind,
@@ -28,6 +29,7 @@ from marketplace.models import (
     User,
     WorkerProfile,
 )
+from marketplace.services.consents import consent_record
 
 CREDENTIAL_MODELS: dict[str, type[Model]] = {
     "certificate": Certificate,
@@ -183,6 +185,10 @@ def health_check_add(
     if done_on > timezone.localdate(now):
         raise ValidationFailed(_("体检日期不能晚于今天。"), field="done_on")
     with transaction.atomic():
+        # Collected with her agreement to the stated purpose; refused once she withdrew it.
+        consent_record(
+            user=worker.user, kind=ConsentKind.HEALTH_CHECK, recorded_by=verified_by, now=now
+        )
         check = HealthCheck.objects.create(
             worker=worker,
             done_on=done_on,

@@ -12,7 +12,15 @@ from backend.fact_changes import worker_facts_changed
 from marketplace import idcard
 from marketplace.geo import cell_for
 from marketplace.locks import lock_worker
-from marketplace.models import Category, CodePurpose, Division, User, WorkerProfile
+from marketplace.models import (
+    Category,
+    CodePurpose,
+    ConsentKind,
+    Division,
+    User,
+    WorkerProfile,
+)
+from marketplace.services.consents import consent_record
 from marketplace.services.identity import identity_snapshot, worker_identity_changed
 from marketplace.services.phone_codes import code_issue
 
@@ -100,6 +108,8 @@ def worker_profile_update(
     _base_point_put(worker, put, base_latitude=base_latitude, base_longitude=base_longitude)
     if id_card_number is not UNSET:
         changed += _id_card_put(worker, id_card_number)
+        if worker.id_card_last4:  # a number entered under the notice of its purpose
+            consent_record(user=worker.user, kind=ConsentKind.ID_CARD, recorded_by=actor)
 
     if "phone" in changed:
         _phone_follows(worker)

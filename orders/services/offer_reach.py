@@ -33,9 +33,9 @@ def offer_reached(*, notification, channel: str, at: dt.datetime) -> None:
     if not offer_id:
         return
     expires_at = at + offer_ttl_for(channel)
-    Offer.objects.filter(
-        pk=offer_id, status=OfferStatus.PENDING, expires_at__lt=expires_at
-    ).update(expires_at=expires_at)
+    Offer.objects.filter(pk=offer_id, status=OfferStatus.PENDING, expires_at__lt=expires_at).update(
+        expires_at=expires_at
+    )
 
 
 def offers_awaiting_reach() -> set[int]:

@@ -13,6 +13,7 @@ import logging
 
 from django.utils import timezone
 
+from backend.periodic_jobs import run_registered_jobs
 from notifications.delivery import deliveries_run_due
 from notifications.presence import presence_prune
 from orders.models import Offer
@@ -61,4 +62,5 @@ def run_due_work(now: dt.datetime | None = None) -> dict[str, int]:
         "presences_pruned": presence_prune(now=now),
         "countersign_reminders": countersign_reminders_due(now=now),
     }
+    counts.update(run_registered_jobs(now=now))  # the apps above orders (backend.periodic_jobs)
     return counts

@@ -140,6 +140,9 @@ ACCESS: dict[str, dict[str, str]] = {
     "/api/v1/agencies/me/workers/{worker_id}/verify-identity/": {
         "post": "owner:agency",
     },
+    "/api/v1/me/consents/{consent_id}/withdraw/": {
+        "post": "owner:worker",
+    },
     "/api/v1/notifications/{notification_id}/read/": {
         "post": "owner:worker",
     },

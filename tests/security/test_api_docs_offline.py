@@ -52,7 +52,9 @@ def test_api_docs_render_the_operations_with_outside_network_blocked(live_url, p
         still = still + 1 if y == last_y else 0
         last_y = y
     summaries = [
-        line for text in seen for line in text.split()  # "GET\n/api/v1/…" per operation
+        line
+        for text in seen
+        for line in text.split()  # "GET\n/api/v1/…" per operation
         if line.startswith("/api/")
     ]
     assert len(seen) > 100, f"{len(seen)} operations drawn"

@@ -72,9 +72,11 @@ def test_every_page_loads_without_a_csp_violation(live_url, phone, console_error
         messages = []
         page.on(
             "console",
-            lambda message, sink=messages: sink.append(message.text)
-            if "Content Security Policy" in message.text or "Refused to" in message.text
-            else None,
+            lambda message, sink=messages: (
+                sink.append(message.text)
+                if "Content Security Policy" in message.text or "Refused to" in message.text
+                else None
+            ),
         )
         paths = plain_web_pages() + (object_pages if role in ("household", "worker") else [])
         for path in paths:

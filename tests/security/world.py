@@ -148,6 +148,14 @@ class World:
         return self.order.request.occurrences.order_by("pk").first()
 
     @cached_property
+    def consent(self):
+        """Worker A's consent to the use of her ID number."""
+        from marketplace.models import ConsentKind
+        from marketplace.services.consents import consent_record
+
+        return consent_record(user=self.worker.user, kind=ConsentKind.ID_CARD)
+
+    @cached_property
     def notification(self) -> Notification:
         self.offer  # noqa: B018 - the offer notifies worker A
         return Notification.objects.filter(user=self.worker.user).order_by("pk").first()
@@ -300,6 +308,7 @@ class World:
             "offer_id": lambda: self.offer.pk,
             "occurrence_id": lambda: self.occurrence.pk,
             "notification_id": lambda: self.notification.pk,
+            "consent_id": lambda: self.consent.pk,
             "course_id": lambda: self.course.pk,
             "enrolment_id": lambda: self.enrolment.pk,
             "candidate_id": lambda: self.candidate.pk,

@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from backend.exceptions import DomainError, NotFound, ValidationFailed
+from backend.exceptions import Conflict, DomainError, NotFound, ValidationFailed
 from marketplace import serializers_agencies as agency_serializers
-from marketplace.models import TrainingKind
+from marketplace.models import ConsentKind, TrainingKind
 from marketplace.selectors import agencies as agency_selectors
 from marketplace.services import credentials as credential_services
+from marketplace.services.consents import CONSENT_NOTICES
 from web.forms import apply_errors
 from web.forms_agency import (
     CREDENTIAL_FORMS,
@@ -64,6 +65,8 @@ def _worker_page(request, console: Console, worker, status: int = 200, **forms):
         "revoke_form": forms.get("revoke") or EndReasonForm(),
         "revoke_id": forms.get("revoke_id"),
         "training_kinds": TrainingKind.choices,
+        # What she is told before her health check is entered (her consent is recorded with it).
+        "health_check_notice": CONSENT_NOTICES[ConsentKind.HEALTH_CHECK][1],
     }
     return console_page(request, console, "worker.html", context, status=status)
 
@@ -106,8 +109,10 @@ def credential_add(request, console: Console, worker_id: int, kind: str):
             try:
                 with transaction.atomic():
                     add(worker=worker, verified_by=request.user, **serializer.validated_data)
-            except ValidationFailed as error:
-                apply_errors(form, {error.field or "non_field_errors": [error.detail]})
+            except (ValidationFailed, Conflict) as error:  # Conflict: she withdrew consent
+                apply_errors(
+                    form, {getattr(error, "field", None) or "non_field_errors": [error.detail]}
+                )
             else:
                 messages.success(request, _("已登记并核验。"))
                 return redirect(console.url(f"workers/{worker.pk}/"))
