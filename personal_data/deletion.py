@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.exceptions import Conflict, ValidationFailed
-from marketplace.models import User
+from marketplace.models import AgencyStaff, User
 from orders.models import Order, ServiceRequest
 from orders.models.payments import PaymentStatus
 from orders.statuses import ACTIVE_ORDER_STATUSES, OrderStatus, RequestStatus
@@ -64,7 +64,22 @@ def deletion_blocker(*, user: User) -> str | None:
     open_request = ServiceRequest.objects.filter(household=user, status=RequestStatus.OPEN)
     if open_request.exists():
         return _("您还有正在匹配的服务需求，请先取消需求再注销。")
-    return None
+    return _sole_owner_blocker(user)
+
+
+def _sole_owner_blocker(user: User) -> str | None:
+    """An agency must keep an owner who can sign its contracts and answer for it."""
+    mine = AgencyStaff.objects.filter(user=user, staff_role=AgencyStaff.StaffRole.OWNER).first()
+    if mine is None:
+        return None
+    others = AgencyStaff.objects.filter(
+        agency_id=mine.agency_id, staff_role=AgencyStaff.StaffRole.OWNER, user__is_active=True
+    ).exclude(user=user)
+    if others.exists():
+        return None
+    return _("您是「%(agency)s」唯一的负责人，请先把负责人转给另一位员工再注销。") % {
+        "agency": mine.agency.name
+    }
 
 
 def pending_deletion(*, user: User) -> DeletionRequest | None:

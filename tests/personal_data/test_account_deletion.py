@@ -159,6 +159,17 @@ def test_an_unfinished_order_refuses_deletion_with_its_reason(status):
     assert not DeletionRequest.objects.exists()
 
 
+def test_the_only_owner_of_an_agency_cannot_leave_it_without_one():
+    owner = factories.AgencyStaffFactory(staff_role="owner")
+    response = client_for(owner.user).post(URL, {"password": factories.PASSWORD}, format="json")
+    assert response.status_code == 409 and response.json()["code"] == "deletion_blocked"
+    assert owner.agency.name in response.json()["detail"]
+    assert not DeletionRequest.objects.exists()
+    factories.AgencyStaffFactory(agency=owner.agency, staff_role="owner")
+    response = client_for(owner.user).post(URL, {"password": factories.PASSWORD}, format="json")
+    assert response.status_code == 201
+
+
 def test_money_owed_refuses_deletion(monkeypatch):
     order = served_order(Clock(monkeypatch), paid=False)
     response = client_for(order.household).post(
