@@ -286,8 +286,24 @@ def test_pages_are_light_on_first_load(live_url, phone):
             "/agency/staff/",
             "/agency/statement/",
         ],
-        factories.FederationOfficerFactory().user: ["/federation/"],
-        order.worker.user: ["/worker/statement/"],
+        factories.FederationOfficerFactory().user: [
+            "/federation/",
+            "/programme/console/",
+            "/programme/console/import/",
+            "/programme/console/courses/",
+            "/programme/console/courses/new/",
+            "/programme/console/exams/",
+            "/federation/fairs/",
+            "/federation/health-checks/",
+            "/federation/competitions/",
+        ],
+        order.worker.user: [
+            "/worker/statement/",
+            "/worker/programme/",
+            "/worker/health-checks/",
+            "/worker/jobs/",
+            "/settings/my-data/",
+        ],
     }
     weights = {}
     for user, paths in pages.items():
