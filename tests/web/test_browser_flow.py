@@ -265,13 +265,22 @@ def test_pages_are_light_on_first_load(live_url, phone):
     order = accepted_order()
     pages = {
         None: ["/", "/accounts/login/", "/accounts/register/"],
-        household: ["/requests/", "/requests/new/", "/orders/"],
+        household: [
+            "/requests/",
+            "/requests/new/",
+            "/orders/",
+            "/favourites/",
+            f"/workers/{worker.pk}/reviews/",
+        ],
         worker.user: [
             "/worker/offers/",
             "/worker/schedule/",
             "/worker/profile/",
             "/worker/profile/edit/",
+            "/worker/time-off/",
+            "/worker/open-requests/",
         ],
+        factories.operator_user(): ["/safety/review-reports/"],
         order.household: [
             f"/orders/{order.pk}/",
             f"/orders/{order.pk}/contract/",
@@ -285,6 +294,7 @@ def test_pages_are_light_on_first_load(live_url, phone):
             "/agency/disputes/",
             "/agency/staff/",
             "/agency/statement/",
+            "/agency/invoices/",
         ],
         factories.FederationOfficerFactory().user: [
             "/federation/",
