@@ -24,7 +24,8 @@ def violations(path: str, method: str, response) -> list[str]:
     wrapped = Response(
         status_code=response.status_code,
         headers={name.lower(): [value] for name, value in response.headers.items()},
-        content=response.content,
+        # A download (the my-data archive) streams: read it whole, as a client would.
+        content=b"".join(response.streaming_content) if response.streaming else response.content,
         request=prepared,
         elapsed=0.0,
         verify=True,

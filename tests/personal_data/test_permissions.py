@@ -28,7 +28,8 @@ def _users() -> dict:
     return {
         "household": factories.HouseholdFactory().user,
         "worker": factories.WorkerFactory().user,
-        "agency": factories.AgencyStaffFactory().user,
+        # A staff member, not the owner: an agency's only owner may not leave it without one.
+        "agency": factories.AgencyStaffFactory(staff_role="staff").user,
         "federation": factories.FederationOfficerFactory().user,
         "operator": factories.operator_user(),
     }

@@ -33,7 +33,9 @@ ON_LOAD = """
   var notOurs = NOT_OURS;
   window.__meijiaAxeCheck = function () {
     var skip = notOurs.some(function (path) { return location.pathname.indexOf(path) === 0; });
-    if (skip || document.contentType !== "text/html") { return Promise.resolve(); }
+    // Our pages only: not Chromium's own error page (a download the test opened as a page).
+    var ours = location.protocol === "http:" || location.protocol === "https:";
+    if (skip || !ours || document.contentType !== "text/html") { return Promise.resolve(); }
     var previous = window.__meijiaAxe || Promise.resolve();
     window.__meijiaAxe = previous.then(function () {
       return window.axe.run(document, { resultTypes: ["violations"] }).then(report);
