@@ -131,12 +131,12 @@ def competition_judges_visible_to(*, user: User) -> QuerySet[CompetitionJudge]:
     """Officers see every competition's judges; nobody else."""
     if actor_kind(user) != OFFICER:
         return CompetitionJudge.objects.none()
-    return CompetitionJudge.objects.select_related("user")
+    return CompetitionJudge.objects.select_related("user__federation_officer")
 
 
 def competition_scores_visible_to(*, user: User) -> QuerySet[CompetitionScore]:
     """Officers see every judge's score; a worker sees the scores of her own entries."""
-    scores = CompetitionScore.objects.select_related("judge__user", "stage")
+    scores = CompetitionScore.objects.select_related("judge__user__federation_officer", "stage")
     kind = actor_kind(user)
     if kind == OFFICER:
         return scores

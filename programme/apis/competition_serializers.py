@@ -7,6 +7,7 @@ from rest_framework import serializers
 from backend.api.fields import ModelSerializer
 from marketplace.models import User
 from programme.models import CompetitionJudge, CompetitionRound, CompetitionScore
+from programme.services.competition_scoring import judge_name
 
 
 class CompetitionRoundSerializer(ModelSerializer):
@@ -30,7 +31,7 @@ class CompetitionJudgeSerializer(ModelSerializer):
         fields = ["id", "competition", "user"]
 
     def get_user(self, judge) -> dict:
-        return {"id": judge.user_id, "name": judge.user.get_full_name() or judge.user.username}
+        return {"id": judge.user_id, "name": judge_name(judge.user)}
 
 
 class CompetitionJudgeAssignSerializer(serializers.Serializer):
@@ -46,8 +47,7 @@ class CompetitionScoreSerializer(ModelSerializer):
         fields = ["id", "entry", "round", "judge", "score"]
 
     def get_judge(self, row) -> dict:
-        user = row.judge.user
-        return {"id": row.judge_id, "name": user.get_full_name() or user.username}
+        return {"id": row.judge_id, "name": judge_name(row.judge.user)}
 
 
 class CompetitionScoreWriteSerializer(serializers.Serializer):

@@ -105,5 +105,5 @@ def competition_round_score(
 
 def _entry_total_store(entry: CompetitionEntry, competition: Competition) -> None:
     rounds = list(competition.rounds.all())
-    entry.score = entry_total(entry, rounds, list(entry.scores.all()))
+    entry.score = entry_total(rounds, list(entry.scores.all()))
     entry.save(update_fields=["score"])

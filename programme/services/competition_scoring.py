@@ -10,14 +10,20 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 
 from backend.exceptions import Conflict
-from programme.models import Competition, CompetitionEntry, CompetitionScore
+from programme.models import Competition, CompetitionScore
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
 
-def entry_total(entry: CompetitionEntry, rounds, scores) -> Decimal | None:
-    """The weighted sum of the entry's round means (rounds without a score count 0), or None
+def judge_name(user) -> str:
+    """A judge as people know her: her officer profile's name, else her account's name."""
+    profile = getattr(user, "federation_officer", None)
+    return (profile.name if profile else "") or user.get_full_name() or user.username
+
+
+def entry_total(rounds, scores) -> Decimal | None:
+    """The weighted sum of an entry's round means (rounds without a score count 0), or None
     before any judge has scored her."""
     by_round: dict[int, list[Decimal]] = defaultdict(list)
     for score in scores:
@@ -51,7 +57,7 @@ def scores_missing(competition: Competition) -> list[dict]:
     rounds = list(competition.rounds.all())
     if not rounds:
         return []
-    judges = list(competition.judges.select_related("user"))
+    judges = list(competition.judges.select_related("user__federation_officer"))
     entries = list(competition.entries.values_list("pk", flat=True))
     given = set(
         CompetitionScore.objects.filter(entry__competition=competition).values_list(
@@ -66,7 +72,7 @@ def scores_missing(competition: Competition) -> list[dict]:
                 missing.append(
                     {
                         "round": stage.name,
-                        "judge": judge.user.get_full_name() or judge.user.username,
+                        "judge": judge_name(judge.user),
                         "entries": lacking,
                     }
                 )

@@ -9,6 +9,7 @@ import pytest
 
 from programme.models import CompetitionEntry, CompetitionScore
 from programme.services.competition_rounds import competition_round_score
+from programme.services.competition_scoring import judge_name
 from tests import factories
 from tests.conftest import client_for
 from tests.programme import helpers
@@ -83,7 +84,7 @@ def test_judges_scores_make_round_means_weighted_totals_ranking_and_prizes(feder
     body = refused.json()
     assert body["code"] == "scores_missing"
     assert "实操" in body["detail"]
-    judge_b_name = judge_b.user.get_full_name() or judge_b.user.username
+    judge_b_name = judge_name(judge_b.user)
     assert body["missing"] == [{"round": "实操", "judge": judge_b_name, "entries": 4}]
     assert judge_b_name in body["detail"]
     assert not CompetitionEntry.objects.filter(rank__isnull=False).exists()
