@@ -282,8 +282,8 @@ ACCESS: dict[str, dict[str, str]] = {
         "post": "federation operator",
     },
     "/api/v1/programme/competition-entries/{entry_id}/round-scores/": {
-        "get": "worker federation operator",
-        "post": "federation operator",
+        "get": "federation operator owner:worker",
+        "post": "owner:federation",  # only the competition's judges (side A's officer)
     },
     "/api/v1/programme/competition-entries/{entry_id}/score/": {
         "post": "federation operator",
