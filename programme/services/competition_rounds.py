@@ -78,7 +78,8 @@ def competition_round_score(
     *, entry_id: int, round_id: int, actor: User, score: Decimal
 ) -> CompetitionScore:
     """A judge enters (or corrects) her own score of an entrant in a round, and the entrant's
-    total follows. Race-safe: the entry row is locked and (judge, entry, round) is unique.
+    total follows. Race-safe: the competition and entry rows are locked (awarding waits) and
+    (judge, entry, round) is unique.
     Raises PermissionDenied (not a judge of this competition), NotFound, ValidationFailed
     `score`, `round`, Conflict `competition_closed`."""
     require_officer(actor)
@@ -86,10 +87,15 @@ def competition_round_score(
     if not Decimal(0) <= score <= HUNDRED or score != score.quantize(CENT):
         raise ValidationFailed(_("评分须在 0 到 100 之间，最多两位小数。"), field="score")
     with transaction.atomic():
-        entry = lock_competition_entry(entry_id)
-        if entry is None:
+        # The competition first (as awarding takes it), so no score lands after the award
+        # read the scores; then the entry, whose total this writes.
+        competition_id = (
+            CompetitionEntry.objects.filter(pk=entry_id).values_list("competition_id", flat=True)
+        ).first()
+        if competition_id is None:
             raise NotFound(_("参赛记录不存在。"))
-        competition = open_competition(entry.competition_id)
+        competition = open_competition(competition_id, lock=True)
+        entry = lock_competition_entry(entry_id)
         judge = CompetitionJudge.objects.filter(competition=competition, user=actor).first()
         if judge is None:
             raise PermissionDeniedError(_("只有本竞赛的评委可以评分。"))
