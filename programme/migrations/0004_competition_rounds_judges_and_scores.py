@@ -6,68 +6,133 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programme', '0003_health_check_sessions_waiting_list_and_hire_offers'),
+        ("programme", "0003_health_check_sessions_waiting_list_and_hire_offers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CompetitionJudge',
+            name="CompetitionJudge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('competition', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='judges', to='programme.competition')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='competitions_judged', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "competition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="judges",
+                        to="programme.competition",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="competitions_judged",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评委',
-                'verbose_name_plural': '评委',
-                'ordering': ['competition', 'id'],
+                "verbose_name": "评委",
+                "verbose_name_plural": "评委",
+                "ordering": ["competition", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CompetitionRound',
+            name="CompetitionRound",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='环节名称')),
-                ('weight', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='权重（%）')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='顺序')),
-                ('competition', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rounds', to='programme.competition')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="环节名称")),
+                (
+                    "weight",
+                    models.DecimalField(decimal_places=2, max_digits=5, verbose_name="权重（%）"),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="顺序")),
+                (
+                    "competition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rounds",
+                        to="programme.competition",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '竞赛环节',
-                'verbose_name_plural': '竞赛环节',
-                'ordering': ['competition', 'position', 'id'],
+                "verbose_name": "竞赛环节",
+                "verbose_name_plural": "竞赛环节",
+                "ordering": ["competition", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CompetitionScore',
+            name="CompetitionScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='评分')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='programme.competitionentry')),
-                ('judge', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='programme.competitionjudge')),
-                ('stage', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='programme.competitionround')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("score", models.DecimalField(decimal_places=2, max_digits=5, verbose_name="评分")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scores",
+                        to="programme.competitionentry",
+                    ),
+                ),
+                (
+                    "judge",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scores",
+                        to="programme.competitionjudge",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scores",
+                        to="programme.competitionround",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '评委评分',
-                'verbose_name_plural': '评委评分',
-                'ordering': ['entry', 'stage', 'judge'],
+                "verbose_name": "评委评分",
+                "verbose_name_plural": "评委评分",
+                "ordering": ["entry", "stage", "judge"],
             },
         ),
         migrations.AddConstraint(
-            model_name='competitionjudge',
-            constraint=models.UniqueConstraint(fields=('competition', 'user'), name='one_judge_seat_each'),
+            model_name="competitionjudge",
+            constraint=models.UniqueConstraint(
+                fields=("competition", "user"), name="one_judge_seat_each"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='competitionround',
-            constraint=models.UniqueConstraint(fields=('competition', 'name'), name='one_round_name_each'),
+            model_name="competitionround",
+            constraint=models.UniqueConstraint(
+                fields=("competition", "name"), name="one_round_name_each"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='competitionscore',
-            constraint=models.UniqueConstraint(fields=('judge', 'entry', 'stage'), name='one_score_per_judge_entry_stage'),
+            model_name="competitionscore",
+            constraint=models.UniqueConstraint(
+                fields=("judge", "entry", "stage"), name="one_score_per_judge_entry_stage"
+            ),
         ),
     ]
