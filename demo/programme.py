@@ -9,6 +9,7 @@ import datetime as dt
 import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -28,6 +29,9 @@ from programme.models import (
     Attendance,
     Competition,
     CompetitionEntry,
+    CompetitionJudge,
+    CompetitionRound,
+    CompetitionScore,
     CompetitionStatus,
     CompletionResult,
     Course,
@@ -40,6 +44,7 @@ from programme.models import (
     ExamStatus,
     Prize,
 )
+from programme.services.competition_scoring import entry_total
 from programme.services.exams import certificate_number_next
 
 OFFLINE_TRADES = [
@@ -340,10 +345,31 @@ def _prize(rank: int, first: int, second: int, third: int) -> str:
     return ""
 
 
+ROUNDS = [("理论", Decimal(40)), ("实操", Decimal(60))]
+JUDGES = ["demo-federation", "admin"]
+
+
+def _judged(rng: random.Random, rounds, judges, count: int) -> list[tuple[Decimal, list]]:
+    """`count` sets of unsaved judges' scores (each judge, each round, 60–99.xx), with the
+    total they give, best first — the order the ranks and prizes follow."""
+    sets = []
+    for _ in range(count):
+        scores = [
+            CompetitionScore(stage=stage, judge=judge, score=Decimal(rng.randint(6000, 9990)) / 100)
+            for stage in rounds
+            for judge in judges
+        ]
+        sets.append((entry_total(rounds, scores), scores))
+    return sorted(sets, key=lambda pair: -pair[0])
+
+
 def demo_competitions_ensure(*, year: ProgrammeYear, summary: DemoSummary) -> None:
-    """Two awarded competitions with 4 first, 8 second and 12 third prizes between them."""
-    rng, entries = year.rng, []
+    """Two awarded competitions with 4 first, 8 second and 12 third prizes between them, each
+    scored in two rounds (理论 40 %, 实操 60 %) by two judges (demo-federation and admin); the
+    ranks follow the weighted totals, ties to the earlier entry, as awarding ranks them."""
+    rng, entries, scores = year.rng, [], []
     pool = [worker_id for worker_id, _division in year.trainees]
+    judge_users = list(User.objects.filter(username__in=JUDGES).order_by("username"))
     for name, codes, size, (first, second, third), offset in COMPETITIONS:
         held = year.year_ago + dt.timedelta(days=offset)
         competition = Competition.objects.create(
@@ -358,18 +384,31 @@ def demo_competitions_ensure(*, year: ProgrammeYear, summary: DemoSummary) -> No
             created_by=year.officer,
         )
         competition.categories.set([year.categories[code] for code in codes])
-        entrants = rng.sample(pool, min(size, len(pool)))
-        scores = sorted((rng.randint(6000, 9900) for _ in entrants), reverse=True)
-        for rank, (worker_id, score) in enumerate(zip(entrants, scores, strict=True), start=1):
-            entries.append(
-                CompetitionEntry(
-                    competition=competition,
-                    worker_id=worker_id,
-                    score=score / 100,
-                    rank=rank,
-                    prize=_prize(rank, first, second, third),
-                )
+        rounds = [
+            CompetitionRound.objects.create(
+                competition=competition, name=label, weight=weight, position=position
             )
+            for position, (label, weight) in enumerate(ROUNDS, start=1)
+        ]
+        judges = [
+            CompetitionJudge.objects.create(competition=competition, user=u) for u in judge_users
+        ]
+        entrants = rng.sample(pool, min(size, len(pool)))
+        judged = _judged(rng, rounds, judges, len(entrants))
+        for rank, (worker_id, (total, given)) in enumerate(zip(entrants, judged, strict=True), 1):
+            entry = CompetitionEntry(
+                competition=competition,
+                worker_id=worker_id,
+                score=total,
+                rank=rank,
+                prize=_prize(rank, first, second, third),
+            )
+            entries.append(entry)
+            scores.extend((entry, score) for score in given)
     CompetitionEntry.objects.bulk_create(entries)
+    for entry, score in scores:
+        score.entry = entry
+    CompetitionScore.objects.bulk_create([score for _entry, score in scores])
     summary.add("competitions", len(COMPETITIONS))
     summary.add("competition_entries", len(entries))
+    summary.add("competition_scores", len(scores))

@@ -13,6 +13,9 @@ from programme.models import (
     CertificateSequence,
     Competition,
     CompetitionEntry,
+    CompetitionJudge,
+    CompetitionRound,
+    CompetitionScore,
     Course,
     Enrolment,
     Exam,
@@ -231,3 +234,21 @@ class HealthCheckBookingAdmin(ReadOnlyAdmin):
     list_display = ["id", "session", "worker", "status", "valid_until", "result_recorded_at"]
     list_filter = ["status"]
     search_fields = ["worker__real_name", "session__name"]
+
+
+@admin.register(CompetitionRound)
+class CompetitionRoundAdmin(admin.ModelAdmin):
+    list_display = ["competition", "name", "weight", "position"]
+    raw_id_fields = ["competition"]
+
+
+@admin.register(CompetitionJudge)
+class CompetitionJudgeAdmin(admin.ModelAdmin):
+    list_display = ["competition", "user"]
+    raw_id_fields = ["competition", "user"]
+
+
+@admin.register(CompetitionScore)
+class CompetitionScoreAdmin(ReadOnlyAdmin):
+    list_display = ["entry", "stage", "judge", "score", "updated_at"]
+    list_filter = ["stage__competition"]

@@ -18,8 +18,10 @@ The chain. A transaction that locks several of these rows takes them top to bott
  6. Enrolment (lock_enrolments) — withdrawing (after its course row, whose seat count it
     gives back, as an enrolment claiming a seat takes the course first) and recording
     completion (then the worker's training record).
- 7. Competition (lock_competition) — editing and awarding (then its entries by bulk UPDATE).
- 8. CompetitionEntry (lock_competition_entry) — scoring, alone (its competition is only read).
+ 7. Competition (lock_competition) — editing, adding a round and awarding (then its entries
+    by bulk UPDATE); a judge's score in a round takes it first too, then the entry.
+ 8. CompetitionEntry (lock_competition_entry) — a single score, alone (its competition is only
+    read); a judge's round score, after its competition (then her CompetitionScore row).
  9. Exam (lock_exam) — editing an exam, alone.
 10. ExamRegistration (lock_exam_registration) — recording a result, then the certificate
     number (CertificateSequence, a conditional UPDATE).

@@ -22,6 +22,8 @@ from programme.models import (
     Candidate,
     Competition,
     CompetitionEntry,
+    CompetitionJudge,
+    CompetitionScore,
     CompletionResult,
     Course,
     CourseStatus,
@@ -114,13 +116,33 @@ def competitions_visible_to(*, user: User) -> QuerySet[Competition]:
 
 
 def competition_entries_visible_to(*, user: User) -> QuerySet[CompetitionEntry]:
-    entries = CompetitionEntry.objects.select_related("competition", "worker")
+    entries = CompetitionEntry.objects.select_related("competition", "worker").prefetch_related(
+        "scores", "competition__rounds"
+    )
     kind = actor_kind(user)
     if kind == OFFICER:
         return entries
     if kind == WORKER:
         return entries.filter(worker__user=user)
     return entries.none()
+
+
+def competition_judges_visible_to(*, user: User) -> QuerySet[CompetitionJudge]:
+    """Officers see every competition's judges; nobody else."""
+    if actor_kind(user) != OFFICER:
+        return CompetitionJudge.objects.none()
+    return CompetitionJudge.objects.select_related("user__federation_officer")
+
+
+def competition_scores_visible_to(*, user: User) -> QuerySet[CompetitionScore]:
+    """Officers see every judge's score; a worker sees the scores of her own entries."""
+    scores = CompetitionScore.objects.select_related("judge__user__federation_officer", "stage")
+    kind = actor_kind(user)
+    if kind == OFFICER:
+        return scores
+    if kind == WORKER:
+        return scores.filter(entry__worker__user=user)
+    return scores.none()
 
 
 def fairs_visible_to(*, user: User) -> QuerySet[JobFair]:

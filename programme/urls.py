@@ -5,6 +5,7 @@ from django.urls import path
 from programme.apis import (
     candidates,
     career,
+    competition_rounds,
     competitions,
     courses,
     enrolments,
@@ -97,6 +98,21 @@ urlpatterns = [
         "competitions/<int:competition_id>/award/",
         competitions.CompetitionAwardApi.as_view(),
         name="programme-competition-award",
+    ),
+    path(
+        "competitions/<int:competition_id>/rounds/",
+        competition_rounds.CompetitionRoundListApi.as_view(),
+        name="programme-competition-rounds",
+    ),
+    path(
+        "competitions/<int:competition_id>/judges/",
+        competition_rounds.CompetitionJudgeListApi.as_view(),
+        name="programme-competition-judges",
+    ),
+    path(
+        "competition-entries/<int:entry_id>/round-scores/",
+        competition_rounds.CompetitionScoreListApi.as_view(),
+        name="programme-competition-round-scores",
     ),
     path(
         "competition-entries/<int:entry_id>/score/",

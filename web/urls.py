@@ -13,6 +13,7 @@ from web.views import (
     order_safety,
     orders,
     payments,
+    programme_competition_rounds,
     programme_competitions,
     programme_console,
     programme_console_claim,
@@ -104,7 +105,7 @@ urlpatterns += (
 urlpatterns += rebooking.ROUTES + time_off.ROUTES + open_board.ROUTES + reviews.ROUTES
 # the programme: women's courses, exams, health checks and jobs; fairs and health-check consoles
 urlpatterns += programme_women.ROUTES + programme_fairs.ROUTES + programme_health.ROUTES
-urlpatterns += programme_competitions.ROUTES
+urlpatterns += programme_competitions.ROUTES + programme_competition_rounds.ROUTES
 urlpatterns += my_data.ROUTES
 
 # service cards, reliability and appeals, the career record, safety alerts, safety on the order

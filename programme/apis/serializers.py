@@ -1,9 +1,11 @@
 """Input and output shapes of the programme API; trades and divisions go by their `code`."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.api.fields import CodeRelatedField, ModelSerializer
 from marketplace.models import Category, Division, TrainingKind, WorkerProfile
+from programme.apis.competition_serializers import RoundResultSerializer
 from programme.models import (
     Attendance,
     Candidate,
@@ -24,6 +26,7 @@ from programme.models import (
     JobOpening,
     OpeningStatus,
 )
+from programme.services.competition_scoring import round_means
 
 
 def category_field(**kwargs):
@@ -329,11 +332,19 @@ class EntryScoreSerializer(serializers.Serializer):
 
 
 class CompetitionEntrySerializer(ModelSerializer):
+    """`score` is the single score, or with rounds the weighted total of `rounds`."""
+
     worker = serializers.SerializerMethodField()
+    rounds = serializers.SerializerMethodField()
 
     class Meta:
         model = CompetitionEntry
-        fields = ["id", "competition", "worker", "score", "rank", "prize"]
+        fields = ["id", "competition", "worker", "score", "rank", "prize", "rounds"]
+
+    @extend_schema_field(RoundResultSerializer(many=True))
+    def get_rounds(self, entry) -> list[dict]:
+        rounds = entry.competition.rounds.all()
+        return RoundResultSerializer(round_means(rounds, entry.scores.all()), many=True).data
 
     def get_worker(self, entry) -> dict:
         return {"id": entry.worker_id, "name": entry.worker.real_name}

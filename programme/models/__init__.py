@@ -1,4 +1,12 @@
-from .competitions import Competition, CompetitionEntry, CompetitionStatus, Prize
+from .competitions import (
+    Competition,
+    CompetitionEntry,
+    CompetitionJudge,
+    CompetitionRound,
+    CompetitionScore,
+    CompetitionStatus,
+    Prize,
+)
 from .courses import (
     COURSE_TRANSITIONS,
     FEDERATION_PROVIDER,
@@ -46,6 +54,9 @@ __all__ = [
     "CertificateSequence",
     "Competition",
     "CompetitionEntry",
+    "CompetitionJudge",
+    "CompetitionRound",
+    "CompetitionScore",
     "CompetitionStatus",
     "CompletionResult",
     "ConsentMethod",

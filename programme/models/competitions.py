@@ -66,3 +66,70 @@ class CompetitionEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker} @ {self.competition}"
+
+
+class CompetitionRound(models.Model):
+    """A part of a competition (理论 theory, 实操 practical) and its weight in the total.
+
+    A competition with rounds is scored by its judges round by round; one without keeps the
+    single score an officer enters on each entry."""
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="rounds")
+    name = models.CharField(_("环节名称"), max_length=50)
+    weight = models.DecimalField(_("权重（%）"), max_digits=5, decimal_places=2)
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        ordering = ["competition", "position", "id"]
+        verbose_name = _("竞赛环节")
+        verbose_name_plural = _("竞赛环节")
+        constraints = [
+            models.UniqueConstraint(fields=["competition", "name"], name="one_round_name_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competition} · {self.name}"
+
+
+class CompetitionJudge(models.Model):
+    """An officer assigned to judge a competition: she scores every entrant in every round."""
+
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="judges")
+    user = models.ForeignKey(
+        "marketplace.User", on_delete=models.CASCADE, related_name="competitions_judged"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["competition", "id"]
+        verbose_name = _("评委")
+        verbose_name_plural = _("评委")
+        constraints = [
+            models.UniqueConstraint(fields=["competition", "user"], name="one_judge_seat_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.competition}"
+
+
+class CompetitionScore(models.Model):
+    """One judge's score (0–100) of one entrant in one round; entered once, then corrected."""
+
+    entry = models.ForeignKey(CompetitionEntry, on_delete=models.CASCADE, related_name="scores")
+    stage = models.ForeignKey(CompetitionRound, on_delete=models.CASCADE, related_name="scores")
+    judge = models.ForeignKey(CompetitionJudge, on_delete=models.CASCADE, related_name="scores")
+    score = models.DecimalField(_("评分"), max_digits=5, decimal_places=2)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["entry", "stage", "judge"]
+        verbose_name = _("评委评分")
+        verbose_name_plural = _("评委评分")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["judge", "entry", "stage"], name="one_score_per_judge_entry_stage"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry} · {self.stage.name} · {self.score}"

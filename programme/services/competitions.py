@@ -17,6 +17,7 @@ from programme.locks import lock_competition, lock_competition_entry
 from programme.models import Competition, CompetitionEntry, CompetitionStatus, Prize
 
 from .common import UNSET, apply_changes, require_officer
+from .competition_scoring import rounds_ready_check
 
 
 def _validate(competition: Competition) -> None:
@@ -56,7 +57,7 @@ def competition_create(
     return competition
 
 
-def _open_competition(competition_id: int, *, lock: bool = False) -> Competition:
+def open_competition(competition_id: int, *, lock: bool = False) -> Competition:
     competition = (
         lock_competition(competition_id)
         if lock
@@ -88,7 +89,7 @@ def competition_update(
 ) -> Competition:
     """Change a competition not yet awarded. Raises Conflict `competition_closed`."""
     require_officer(actor)
-    competition = _open_competition(competition_id, lock=True)
+    competition = open_competition(competition_id, lock=True)
     fields = apply_changes(
         competition,
         {
@@ -116,7 +117,7 @@ def competition_entry_add(
 ) -> CompetitionEntry:
     """An officer enters a worker. Raises Conflict `competition_closed`, `already_entered`."""
     require_officer(actor)
-    competition = _open_competition(competition_id)
+    competition = open_competition(competition_id)
     try:
         with transaction.atomic():
             return CompetitionEntry.objects.create(competition=competition, worker=worker)
@@ -126,12 +127,15 @@ def competition_entry_add(
 
 @transaction.atomic
 def competition_entry_score(*, entry_id: int, score: Decimal, actor: User) -> CompetitionEntry:
-    """Record an entrant's score (0–1000). Raises Conflict `competition_closed`."""
+    """Record an entrant's single score (0–1000), for a competition without rounds. Raises
+    Conflict `competition_closed`, `competition_has_rounds` (its judges score each round)."""
     require_officer(actor)
     entry = lock_competition_entry(entry_id)
     if entry is None:
         raise NotFound(_("参赛记录不存在。"))
-    _open_competition(entry.competition_id)
+    competition = open_competition(entry.competition_id)
+    if competition.rounds.exists():
+        raise Conflict(_("本竞赛分环节评分，请由评委逐环节打分。"), code="competition_has_rounds")
     score = Decimal(score)
     if not Decimal(0) <= score <= Decimal(1000):
         raise ValidationFailed(_("成绩须在 0 到 1000 之间。"), field="score")
@@ -152,7 +156,9 @@ def prize_for_rank(rank: int, competition: Competition) -> str:
 
 @transaction.atomic
 def competition_award(*, competition_id: int, actor: User) -> Competition:
-    """Rank scored entrants (score descending, ties by entry id) and store each prize.
+    """Rank scored entrants (score — with rounds, the weighted total — descending, ties by
+    entry id) and store each prize. With rounds, refused (Conflict `scores_missing`,
+    `round_weights_incomplete`, `no_judges`) until every judge has scored every entrant.
 
     Awarding an awarded competition again changes nothing. Entrants without a score get no
     rank and no prize. Raises Conflict `competition_closed` (cancelled). Locks the
@@ -166,6 +172,7 @@ def competition_award(*, competition_id: int, actor: User) -> Competition:
         return competition
     if competition.status != CompetitionStatus.OPEN:
         raise Conflict(_("竞赛已取消。"), code="competition_closed")
+    rounds_ready_check(competition)
     entries = list(CompetitionEntry.objects.filter(competition=competition))
     scored = sorted((e for e in entries if e.score is not None), key=lambda e: (-e.score, e.pk))
     for rank, entry in enumerate(scored, start=1):

@@ -25,6 +25,7 @@ from marketplace.models import (
     User,
     WorkerProfile,
 )
+from metrics.competitions import competition_prize_counts
 from metrics.models import DailyCount, DistinctMember, MonthlyCount
 from metrics.reconcile import metrics_reconcile
 from metrics.selectors import MetricsFilter, metrics_breakdown, metrics_summary
@@ -34,6 +35,9 @@ from programme.models import (
     Attendance,
     Competition,
     CompetitionEntry,
+    CompetitionJudge,
+    CompetitionRound,
+    CompetitionScore,
     Course,
     Enrolment,
     Exam,
@@ -44,6 +48,7 @@ from programme.models import (
     JobOpening,
 )
 from programme.selectors import candidates_visible_to
+from programme.services.competition_scoring import entry_total, scores_missing
 
 HISTORY_MODELS = [
     Order,
@@ -58,6 +63,9 @@ HISTORY_MODELS = [
     ExamRegistration,
     Competition,
     CompetitionEntry,
+    CompetitionRound,
+    CompetitionJudge,
+    CompetitionScore,
     JobFair,
     JobOpening,
     JobApplication,
@@ -323,6 +331,22 @@ def test_the_dashboard_of_a_fresh_install_tells_the_year_and_reconciles():
         CompetitionEntry.objects.exclude(prize="").values_list("prize").annotate(n=Count("id"))
     )
     assert prizes == {"first": 4, "second": 8, "third": 12}
+    assert competition_prize_counts(last_twelve_months()) == {
+        "competitions": 2,
+        "first": 4,
+        "second": 8,
+        "third": 12,
+    }
+    for competition in Competition.objects.all():
+        # two rounds, two judges, every score in: the ranks follow the judges' weighted totals
+        rounds = list(competition.rounds.all())
+        assert [(r.name, r.weight) for r in rounds] == [("理论", 40), ("实操", 60)]
+        assert competition.judges.count() == 2 and scores_missing(competition) == []
+        entries = list(competition.entries.prefetch_related("scores"))
+        for entry in entries:
+            assert entry.score == entry_total(rounds, entry.scores.all())
+        ranked = sorted(entries, key=lambda e: (-e.score, e.pk))
+        assert [e.rank for e in ranked] == list(range(1, len(entries) + 1))
     assert JobFair.objects.count() == 15
     assert JobApplication.objects.filter(status="hired", roster_entry__isnull=False).exists()
     # Applications in every state, an unanswered hire being a roster invitation; health-check

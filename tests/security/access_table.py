@@ -281,6 +281,10 @@ ACCESS: dict[str, dict[str, str]] = {
     "/api/v1/programme/candidates/{candidate_id}/link/": {
         "post": "federation operator",
     },
+    "/api/v1/programme/competition-entries/{entry_id}/round-scores/": {
+        "get": "federation operator owner:worker",
+        "post": "owner:federation",  # only the competition's judges (side A's officer)
+    },
     "/api/v1/programme/competition-entries/{entry_id}/score/": {
         "post": "federation operator",
     },
@@ -289,6 +293,14 @@ ACCESS: dict[str, dict[str, str]] = {
         "patch": "federation operator",
     },
     "/api/v1/programme/competitions/{competition_id}/award/": {
+        "post": "federation operator",
+    },
+    "/api/v1/programme/competitions/{competition_id}/judges/": {
+        "get": "federation operator",
+        "post": "federation operator",
+    },
+    "/api/v1/programme/competitions/{competition_id}/rounds/": {
+        "get": "worker federation operator",
         "post": "federation operator",
     },
     "/api/v1/programme/competitions/{competition_id}/entries/": {

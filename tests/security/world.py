@@ -29,7 +29,9 @@ class UnknownParameter(LookupError):
 
 
 class World:
-    """Side A: household, worker (on agency A's roster), agency A's owner; their objects."""
+    """Side A: household, worker (on agency A's roster), agency A's owner, and the federation
+    officer who runs side A's programme (the one judge of side A's competition); their
+    objects."""
 
     def __init__(self):
         self.household = factories.HouseholdFactory().user
@@ -45,6 +47,7 @@ class World:
             "household": self.household,
             "worker": self.worker.user,
             "agency": self.agency_owner.user,
+            "federation": self.officer,
         }
 
     # ---- marketplace
@@ -214,6 +217,31 @@ class World:
         )
 
     @cached_property
+    def judged_entry(self):
+        """Worker A's entry in a competition scored in one round, side A's officer its judge."""
+        from programme.services.competition_rounds import (
+            competition_judge_assign,
+            competition_round_add,
+        )
+        from programme.services.competitions import competition_create, competition_entry_add
+
+        competition = competition_create(
+            actor=self.officer,
+            name="家政服务员技能竞赛",
+            categories=[Category.objects.get(code="housekeeper")],
+            held_on=timezone.localdate() + dt.timedelta(days=5),
+        )
+        competition_round_add(
+            competition_id=competition.pk, actor=self.officer, name="实操", weight=100
+        )
+        competition_judge_assign(
+            competition_id=competition.pk, actor=self.officer, judge=self.officer
+        )
+        return competition_entry_add(
+            competition_id=competition.pk, worker=self.worker, actor=self.officer
+        )
+
+    @cached_property
     def fair(self):
         from programme.services.fairs import job_fair_create
 
@@ -341,6 +369,8 @@ class World:
         if parameter in simple:
             return simple[parameter]()
         if parameter == "entry_id":
+            if "/round-scores/" in path:
+                return self.judged_entry.pk
             if "/competition-entries/" in path:
                 return self.competition_entry.pk
             if "/roster-invitations/" in path:

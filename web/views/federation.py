@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from backend.exceptions import ValidationFailed
 from marketplace.models import Role
 from metrics.apis import breakdown_rows, metrics_csv, metrics_filter_from
+from metrics.competitions import competition_prize_counts
 from metrics.selectors import metrics_summary
 from orders.statuses import OrderStatus
 from web.forms import apply_errors
@@ -128,6 +129,7 @@ def dashboard(request):
         "charts": [b["chart"] for b in breakdowns],
         "series": CHART_SERIES,
         "csv_query": urlencode(params),
+        "prizes": competition_prize_counts(filters),
     }
     return render(
         request, "web/federation/dashboard.html", context, status=400 if form.errors else 200

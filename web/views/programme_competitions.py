@@ -1,6 +1,7 @@
 """Skill competitions in the federation's console: schedule one with its prize tiers, enter
-women by phone, record scores, see the ranking they give, award and publish the results
-(each entrant is told her rank and prize). The same services as the API."""
+women by phone, record scores (one score, or the judges' scores round by round), see the
+ranking they give, award and publish the results (each entrant is told her rank and prize).
+The same services as the API."""
 
 from __future__ import annotations
 
@@ -21,9 +22,11 @@ from marketplace.phones import phone_normalize
 from programme import selectors
 from programme.models import CompetitionStatus, Prize
 from programme.services import competitions as services
+from programme.services.competition_scoring import judge_name, round_means, scores_missing
 from programme.services.competitions import prize_for_rank
 from web.views.common import refused
 from web.views.federation import federation_required
+from web.views.programme_competition_rounds import officer_users
 
 LIST = "/federation/competitions/"
 
@@ -95,12 +98,29 @@ def competition_detail(request, competition_id: int):
         .select_related("worker__division")
         .order_by(F("rank").asc(nulls_last=True), "pk")
     )
+    rounds = list(competition.rounds.all())
+    judges = list(competition.judges.select_related("user__federation_officer"))
+    for judge in judges:
+        judge.display_name = judge_name(judge.user)
+    seat = next((j for j in judges if j.user_id == request.user.pk), None)
+    for entry in entries:
+        scores = list(entry.scores.all())
+        entry.round_results = round_means(rounds, scores)
+        mine = {s.stage_id: s.score for s in scores if seat and s.judge_id == seat.pk}
+        entry.my_scores = [(stage, mine.get(stage.pk)) for stage in rounds]
+    seated = {j.user_id for j in judges}
     context = {
         "competition": competition,
         "entries": entries,
         "ranking": _ranking(competition, entries),
         "is_open": competition.status == CompetitionStatus.OPEN,
         "prizes": Prize.choices,
+        "rounds": rounds,
+        "weights_total": sum((r.weight for r in rounds), Decimal(0)),
+        "judges": judges,
+        "seat": seat,
+        "judge_choices": [(u.pk, judge_name(u)) for u in officer_users() if u.pk not in seated],
+        "missing": scores_missing(competition),
     }
     return render(request, "web/programme/competitions/detail.html", context)
 

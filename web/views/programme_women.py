@@ -22,12 +22,26 @@ from programme.models import (
 )
 from programme.services import courses as course_services
 from programme.services import health_checks as health_services
+from programme.services.competition_scoring import round_means
 from programme.services.waiting_list import waiting_position
 from web import selectors_programme as selectors
 from web.views.common import refused, role_required
 
 worker_only = role_required(Role.WORKER)
 HOME = "/worker/programme/"
+
+
+def _competition_results(worker) -> list:
+    """Her last ten competitions; once awarded, her round scores (her judges' mean), total,
+    rank and prize."""
+    entries = list(
+        worker.competition_entries.select_related("competition")
+        .prefetch_related("scores", "competition__rounds")
+        .order_by("-competition__held_on")[:10]
+    )
+    for entry in entries:
+        entry.round_results = round_means(entry.competition.rounds.all(), entry.scores.all())
+    return entries
 
 
 @worker_only
@@ -43,11 +57,7 @@ def programme_home(request):
         "exams": selectors.exams_near(worker=worker, today=today),
         "registrations": selectors.her_exam_registrations(worker=worker),
         "certificates": list(worker.certificates.select_related("category")[:20]),
-        "competition_entries": list(
-            worker.competition_entries.select_related("competition").order_by(
-                "-competition__held_on"
-            )[:10]
-        ),
+        "competition_entries": _competition_results(worker),
         "prizes": Prize.choices,
         "enrolment_statuses": EnrolmentStatus.choices,
         "completion_results": CompletionResult.choices,
