@@ -1,9 +1,10 @@
 """Safety alerts and reliability appeals in the demo.
 
 - SOS (orders.services.sos.safety_sos_raise, so the recipients are who the app would alert):
-  demo-worker called for help during a weekly visit three weeks ago, and demo-worker-3 this
-  morning at her live-in placement. (The app records no acknowledgement or closing of an
-  alert yet, so the older one differs from the open one only by its age.)
+  demo-worker called for help during a weekly visit three weeks ago, demo-worker-3 two hours
+  ago at her live-in placement, and a county live-in carer yesterday. (The app records no
+  acknowledgement or closing of an alert yet, so an older one differs from the open one only
+  by its age.)
 - Appeals (marketplace.services.appeals): demo-worker's no-show six weeks ago and her late
   cancellation two months ago, each an order written as order_report_no_show / order_cancel
   leave it (her counts raised); she appealed both to demo-agency, which upheld the late
@@ -59,6 +60,20 @@ def demo_sos_write(*, weekly: Order | None, placement: Order | None) -> int:
     if placement is not None:
         visit = Occurrence.objects.filter(order=placement).first()
         _sos_at(placement, when=now - dt.timedelta(hours=2), visit=visit)
+        written += 1
+    county = (
+        Order.objects.filter(
+            request__kind=RequestKind.PLACEMENT,
+            status=OrderStatus.IN_PROGRESS,
+            household__username__startswith="household-",
+        )
+        .select_related("worker__user", "request")
+        .order_by("household__username")
+        .first()
+    )
+    if county is not None:
+        visit = Occurrence.objects.filter(order=county).first()
+        _sos_at(county, when=now - dt.timedelta(days=1, hours=3), visit=visit)
         written += 1
     return written
 

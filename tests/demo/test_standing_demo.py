@@ -91,9 +91,7 @@ def test_demo_household_has_a_live_in_placement_in_its_trial(seeded):
 
 def test_payments_offline_and_by_card_balance_and_fill_both_statements(seeded):
     weekly = Order.objects.get(household__username="demo-household", request__kind="recurring")
-    methods = set(
-        weekly.payment.operations.filter(kind="offline").values_list("method", flat=True)
-    )
+    methods = set(weekly.payment.operations.filter(kind="offline").values_list("method", flat=True))
     assert methods == {"cash", "bank_transfer"}
     cards = Payment.objects.filter(provider="stripe", status="paid")
     assert cards.filter(order__household__username="demo-household").count() == 1
@@ -120,6 +118,7 @@ def test_sos_alerts_reach_demo_agency_and_demo_worker_has_appeals(seeded):
         assert agency_staff.pk in alert.recipients
         assert alert.recipients == safety_recipient_ids(alert.order)
     assert {a.worker.user.username for a in alerts} == {"demo-worker", "demo-worker-3"}
+    assert SafetyAlert.objects.filter(order__household__username__startswith="household-").exists()
 
     worker = WorkerProfile.objects.get(user__username="demo-worker")
     appeals = ReliabilityAppeal.objects.filter(worker=worker)
