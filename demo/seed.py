@@ -17,6 +17,7 @@ from demo.health_checks import demo_health_sessions_ensure
 from demo.history import HISTORY_DAYS, HISTORY_MARKER, earlier_health_checks, serving_workers
 from demo.my_data import demo_my_data_ensure
 from demo.orders import demo_orders_history_ensure
+from demo.payments import demo_card_payments_write, demo_offline_payments_write
 from demo.people import (
     demo_agencies_ensure,
     demo_households_ensure,
@@ -32,6 +33,8 @@ from demo.programme import (
 )
 from demo.receipts import demo_receipts_ensure
 from demo.reviews import demo_reviews_ensure
+from demo.safety import demo_safety_ensure
+from demo.standing_orders import demo_standing_orders_ensure
 from demo.village import demo_village_ensure
 from demo.village_lists import demo_village_lists_ensure
 from demo.weekly import demo_weekly_ensure
@@ -70,6 +73,19 @@ def demo_history_ensure(*, seed: int, orders: int, operator: User, summary: Demo
             demo_orders_history_ensure(seed=seed, count=orders, workers=workers, summary=summary)
 
 
+def demo_standing_ensure(*, seed: int, summary: DemoSummary) -> None:
+    """Recurring and placement orders, their payments offline and by card, safety alerts and
+    appeals, once (with the standing orders)."""
+    with transaction.atomic():
+        standing = demo_standing_orders_ensure(seed=seed, summary=summary)
+        if standing is None:
+            return
+        weekly, placement = standing
+        offline = demo_offline_payments_write(weekly=weekly, placement=placement)
+        summary.add("payments", offline + demo_card_payments_write())
+        demo_safety_ensure(seed=seed, weekly=weekly, placement=placement, summary=summary)
+
+
 def demo_seed(
     *,
     seed: int = DEFAULT_SEED,
@@ -102,6 +118,7 @@ def demo_seed(
     demo_receipts_ensure(summary=summary)
     demo_reviews_ensure(summary=summary)
     demo_my_data_ensure(summary=summary)
+    demo_standing_ensure(seed=seed, summary=summary)
     # Credentials and the year's history were bulk-written: the dashboard counts them from here.
     metrics_rebuild()
     return summary
