@@ -29,7 +29,11 @@ from orders.services.orders import (
     party_required,
     refuse_unless_status,
 )
-from orders.services.start_codes import start_code_consume, start_code_verify, start_code_visit
+from orders.services.start_codes import (
+    start_code_check_in_visit,
+    start_code_consume,
+    start_code_verify,
+)
 from orders.statuses import OccurrenceStatus, OrderStatus, Party, RequestKind
 from orders.visits import (
     CHECK_IN_EARLY_MINUTES,
@@ -73,7 +77,7 @@ def _check_in_single_visit(
         )
     code, _distance = start_code_verify(
         order=order,
-        occurrence=start_code_visit(order=order, now=now),
+        occurrence=start_code_check_in_visit(order=order),
         code=start_code,
         now=now,
         **position,

@@ -58,6 +58,22 @@ def start_code_visit(*, order: Order, now: dt.datetime | None = None) -> Occurre
     visits = scheduled_visits(order)
     if order.request.kind != RequestKind.RECURRING:
         return next((v for v in visits if not v.checked_in_at), None)
+    return _recurring_visit(visits=visits, now=now)
+
+
+def start_code_check_in_visit(*, order: Order) -> Occurrence | None:
+    """The visit a one-off or placement check-in tries its code against: the one visit not yet
+    checked in, else the one checked in last. A racer that read the order before the winner's
+    check-in committed thus finds the winner's used code (`already_checked_in`), never a fresh
+    code that would count her right code as a wrong try."""
+    visits = scheduled_visits(order)
+    waiting = [v for v in visits if not v.checked_in_at]
+    if waiting:
+        return waiting[0]
+    return max(visits, key=lambda v: v.checked_in_at, default=None)
+
+
+def _recurring_visit(*, visits, now: dt.datetime) -> Occurrence | None:
     try:
         return visit_to_check_in(visits=visits, occurrence_id=None, now=now)
     except Conflict as error:

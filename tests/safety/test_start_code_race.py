@@ -9,6 +9,7 @@ from django.db import close_old_connections
 
 from backend.exceptions import DomainError
 from orders.models import Order, StartCode
+from orders.services import start_codes
 from orders.services.attendance import order_check_in
 from orders.statuses import OrderStatus
 from tests import factories
@@ -100,3 +101,26 @@ def test_a_used_code_again_over_the_api_is_not_a_wrong_try():
             "already_checked_in",
         )
     assert StartCode.objects.get(order=order).failed_attempts == 0
+
+
+@pytest.mark.django_db
+def test_a_racer_that_read_the_order_before_the_check_in_finds_the_used_code(monkeypatch):
+    """The interleaving the thread race hits under load, made certain: a second try has read the
+    order while it was still confirmed, and the winner's check-in commits just before the second
+    try looks up which visit its code belongs to."""
+    order = confirmed_order()
+    code = start_code(order)
+    real_visits = start_codes.scheduled_visits
+
+    def winner_checks_in_first(order_arg):
+        monkeypatch.setattr(start_codes, "scheduled_visits", real_visits)
+        order_check_in(order_id=order.pk, actor=order.worker.user, start_code=code)
+        return real_visits(order_arg)
+
+    monkeypatch.setattr(start_codes, "scheduled_visits", winner_checks_in_first)
+    with pytest.raises(DomainError) as raised:
+        order_check_in(order_id=order.pk, actor=order.worker.user, start_code=code)
+    assert raised.value.code == "already_checked_in"
+    assert StartCode.objects.filter(order=order).count() == 1
+    row = StartCode.objects.get(order=order)
+    assert row.failed_attempts == 0 and row.used_at is not None
